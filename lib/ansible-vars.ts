@@ -1,0 +1,45 @@
+/**
+ * The variables Ansible needs for one tenant after apply. The TenantStack
+ * outputs them (`ansible_vars`), the local test inventory is built from them,
+ * and the roles' argument specs validate them: one shape, one function.
+ */
+import { bucketName, collectionName, databaseName, databaseUser, secretsFile } from './naming';
+import type { Platform, Tenant } from './tenant/model';
+
+export interface AnsibleTenantVars {
+  tenant_id: string;
+  tenant_seq: number;
+  tenant_environment: string;
+  tenant_mode: 'online' | 'offline';
+  /** 10.<seq>.0.0/16: where the tenant's servers connect from. */
+  tenant_cidr: string;
+  tenant_servers: { name: string; role: string; private_ip: string }[];
+  tenant_postgres: { enabled: boolean; database: string; user: string };
+  tenant_minio: { enabled: boolean; bucket: string; user: string };
+  tenant_qdrant: { enabled: boolean; collection: string; vector_size?: number; distance?: string };
+  /** Repo-relative path of the tenant's SOPS file. */
+  tenant_secrets_file: string;
+  platform_recovery_recipient?: string;
+  platform_age_key_dir: string;
+}
+
+export function ansibleVars(tenant: Tenant, platform: Platform): AnsibleTenantVars {
+  return {
+    tenant_id: tenant.id,
+    tenant_seq: tenant.seq,
+    tenant_environment: tenant.environment,
+    tenant_mode: tenant.mode,
+    tenant_cidr: tenant.networkCidr,
+    tenant_servers: tenant.servers.map((s) => ({ name: s.name, role: s.role, private_ip: s.privateIp })),
+    tenant_postgres: { enabled: tenant.storage.postgres, database: databaseName(tenant.id), user: databaseUser(tenant.id) },
+    tenant_minio: { enabled: tenant.storage.minio, bucket: bucketName(tenant.id), user: `tenant-${tenant.id}` },
+    tenant_qdrant: {
+      enabled: tenant.storage.qdrant !== undefined,
+      collection: collectionName(tenant.id),
+      ...(tenant.storage.qdrant ? { vector_size: tenant.storage.qdrant.vector_size, distance: tenant.storage.qdrant.distance } : {}),
+    },
+    tenant_secrets_file: secretsFile(tenant.id),
+    platform_recovery_recipient: platform.secrets.recovery_recipient,
+    platform_age_key_dir: platform.secrets.age_key_dir,
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * A problem found in an input file, located by field path and, once the
+ * loader has mapped the path back into the YAML source, by line and column.
+ */
+export type FieldPath = ReadonlyArray<string | number>;
+
+export interface Diagnostic {
+  readonly severity: 'error' | 'warning';
+  /** File the problem is in, as the user named it. */
+  readonly file: string;
+  /** Path of the offending field, e.g. ['firewall', 'ingress', 0, 'port']. */
+  readonly path: FieldPath;
+  /** What is wrong and what would be right. */
+  readonly message: string;
+  /** 1-based position of the offending value in the YAML source. */
+  readonly line?: number;
+  readonly col?: number;
+}
+
+/** `firewall.ingress[0].port` */
+export function formatPath(path: FieldPath): string {
+  let out = '';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out === '' ? p : `.${p}`;
+  return out === '' ? '(file)' : out;
+}
+
+/** `tenants/acme.yaml:12:7: firewall.ingress[0].port: ...` (warnings say so). */
+export function formatDiagnostic(d: Diagnostic): string {
+  const where = d.line !== undefined ? `${d.file}:${d.line}:${d.col ?? 1}` : d.file;
+  const tag = d.severity === 'warning' ? 'warning: ' : '';
+  return `${where}: ${tag}${formatPath(d.path)}: ${d.message}`;
+}
+
+/** Edit distance, for "did you mean" suggestions on near misses. */
+export function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0];
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j];
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length];
+}
+
+/** The closest candidate within a small distance, or undefined. */
+export function didYouMean(value: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(value.toLowerCase(), c.toLowerCase());
+    if (d < bestDistance) { best = c; bestDistance = d; }
+  }
+  return best !== undefined && bestDistance <= Math.max(1, Math.floor(value.length / 3)) ? best : undefined;
+}
+
+/** Thrown where a caller needs an exception; carries every diagnostic. */
+export class ValidationError extends Error {
+  constructor(readonly diagnostics: readonly Diagnostic[]) {
+    super(diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic).join('\n'));
+    this.name = 'ValidationError';
+  }
+}

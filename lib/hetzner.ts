@@ -1,0 +1,57 @@
+/**
+ * Hetzner Cloud facts the planning logic depends on (see ../shared/FACTS.md).
+ * Numbers live here once, so a change of limit is a one-line change.
+ */
+
+/** Location -> network zone. All subnets of a network share one zone. */
+export const NETWORK_ZONE_BY_LOCATION = {
+  fsn1: 'eu-central',
+  nbg1: 'eu-central',
+  hel1: 'eu-central',
+  ash: 'us-east',
+  hil: 'us-west',
+  sin: 'ap-southeast',
+} as const;
+
+export type Location = keyof typeof NETWORK_ZONE_BY_LOCATION;
+export type NetworkZone = (typeof NETWORK_ZONE_BY_LOCATION)[Location];
+export const LOCATIONS = Object.keys(NETWORK_ZONE_BY_LOCATION) as Location[];
+
+export const LIMITS = {
+  /** Servers attached to one network (community reports). */
+  serversPerNetwork: 100,
+  /** Rules in one firewall. */
+  rulesPerFirewall: 50,
+  /** Effective rules of one firewall: a rule counts once per IP range it names. */
+  effectiveRulesPerFirewall: 500,
+  /** user_data size per server. */
+  userDataBytes: 32 * 1024,
+  volumeMinGb: 10,
+  volumeMaxGb: 10240,
+  labelNameMaxChars: 63,
+} as const;
+
+// Label keys: optional DNS-style prefix and '/', then a name of <= 63 chars,
+// alphanumeric at both ends with '-', '_', '.' inside. Values: empty or the same.
+const LABEL_NAME = /^[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/;
+const DNS_PREFIX = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+/** Returns why `key` is not a valid Hetzner label key, or undefined when it is. */
+export function labelKeyProblem(key: string): string | undefined {
+  const slash = key.lastIndexOf('/');
+  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  if (prefix !== undefined && (prefix.length > 253 || !DNS_PREFIX.test(prefix))) {
+    return `label key prefix "${prefix}" must be a DNS subdomain (lowercase, dots, <= 253 chars)`;
+  }
+  if (!LABEL_NAME.test(name)) {
+    return `label key "${key}" must be 1-63 chars, alphanumeric at both ends, with only "-", "_", "." inside`;
+  }
+  return undefined;
+}
+
+/** Returns why `value` is not a valid Hetzner label value, or undefined when it is. */
+export function labelValueProblem(value: string): string | undefined {
+  if (value === '' || LABEL_NAME.test(value)) return undefined;
+  return `label value "${value}" must be empty or 1-63 chars, alphanumeric at both ends, with only "-", "_", "." inside`;
+}

@@ -1,0 +1,31 @@
+/**
+ * Tenant identity as Hetzner labels. The labels and the label selector come
+ * from the same function, so a firewall selector can never drift from the
+ * labels on the servers it must cover.
+ */
+export const TENANT_LABEL = 'tenant_id';
+
+export interface LabelInput {
+  readonly tenantId: string;
+  readonly environment: string;
+  readonly managedBy: string;
+  /** Servers only. */
+  readonly role?: string;
+}
+
+/** The identity labels every labelled resource of a tenant carries. */
+export function tenantLabels(input: LabelInput): Record<string, string> {
+  const labels: Record<string, string> = {
+    [TENANT_LABEL]: input.tenantId,
+    environment: input.environment,
+    managed_by: input.managedBy,
+  };
+  if (input.role !== undefined) labels.role = input.role;
+  return labels;
+}
+
+/** `tenant_id=<id>`: selects exactly the resources tenantLabels() marks for this tenant. */
+export function tenantSelector(tenantId: string): string {
+  const { [TENANT_LABEL]: id } = tenantLabels({ tenantId, environment: '', managedBy: '' });
+  return `${TENANT_LABEL}=${id}`;
+}

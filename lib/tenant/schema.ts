@@ -1,0 +1,217 @@
+/**
+ * The schema of tenant files and of the platform file: the one source of the
+ * TypeScript types (`z.infer`) and of the structural validation. Defaults are
+ * documented here, once. Cross-field and fleet-wide rules live in `rules.ts`.
+ */
+import { z } from 'zod';
+import { LIMITS, LOCATIONS, Location } from '../hetzner';
+
+const ID = /^[a-z][a-z0-9-]{0,28}[a-z0-9]$|^[a-z]$/;
+const SHORT_NAME = /^[a-z][a-z0-9-]{0,22}[a-z0-9]$|^[a-z]$/;
+const DNS_NAME = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+const ENV_VAR = /^[A-Z_][A-Z0-9_]*$/;
+
+const portSpec = z.union(
+  [
+    z.number().int().min(1).max(65535),
+    z.string().regex(/^(any|[0-9]{1,5}(-[0-9]{1,5})?)$/, {
+      message: 'must be a port (443), a range ("80-85") or "any"',
+    }),
+  ],
+  { errorMap: () => ({ message: 'must be a port 1-65535, a range like "80-85", or "any"' }) },
+);
+
+const protocol = z.enum(['tcp', 'udp', 'icmp', 'gre', 'esp']);
+
+/** A list of addresses: CIDRs, bare IPs, or names of `sources` in the platform file. */
+const addressList = z.array(z.string().min(1)).min(1, { message: 'needs at least one address or source name' });
+
+export const ingressRuleSchema = z
+  .object({
+    /** Port, range "80-85" or "any". Required for tcp and udp, not allowed for icmp/gre/esp. */
+    port: portSpec.optional(),
+    /** @default tcp */
+    protocol: protocol.default('tcp'),
+    /** Where traffic may come from: CIDRs, IPs, or platform `sources` names. */
+    from: addressList,
+    /** Must be true to open a port other than 80/443 to the whole internet. @default false */
+    public: z.boolean().default(false),
+    /** Shown in the Hetzner console. */
+    description: z.string().max(255).optional(),
+  })
+  .strict();
+
+export const egressRuleSchema = z
+  .object({
+    port: portSpec.optional(),
+    /** @default tcp */
+    protocol: protocol.default('tcp'),
+    /** Where the tenant's servers may connect to: CIDRs, IPs, or platform `sources` names. */
+    to: addressList,
+    description: z.string().max(255).optional(),
+  })
+  .strict();
+
+export const serverGroupSchema = z
+  .object({
+    /** Group name; servers become tenant-<id>-<name>-1..<count>. */
+    name: z.string().regex(SHORT_NAME, { message: 'must be lowercase letters, digits and "-", start with a letter, <= 24 chars' }),
+    /** Becomes the `role` label. @default the group name */
+    role: z.string().optional(),
+    /** Hetzner server type. @default platform `defaults.server_type` */
+    type: z.string().regex(/^[a-z0-9-]+$/, { message: 'must be a Hetzner server type such as cx22' }).optional(),
+    /** Image name. @default platform `defaults.image` */
+    image: z.string().min(1).optional(),
+    /** How many servers of this group. @default 1 */
+    count: z.number().int().min(1).max(LIMITS.serversPerNetwork).default(1),
+  })
+  .strict();
+
+export const tenantFileSchema = z
+  .object({
+    /** Must equal the file name; lowercase, starts with a letter, <= 30 chars. Cannot change after creation. */
+    id: z.string().regex(ID, { message: 'must be lowercase letters, digits and "-", start with a letter, end alphanumeric, <= 30 chars' }),
+    /** 1..254, unique in the fleet: network 10.<seq>.0.0/16. Cannot change after creation. */
+    seq: z.number().int().min(1).max(254),
+    environment: z.enum(['production', 'staging', 'development']),
+    /** offline: no egress beyond the tenant's own network. @default online */
+    mode: z.enum(['online', 'offline']).default('online'),
+    /** Hetzner location; the network zone follows from it. @default platform `defaults.location` */
+    location: z.enum(LOCATIONS as [Location, ...Location[]]).optional(),
+    servers: z.array(serverGroupSchema).min(1, { message: 'needs at least one server group' }),
+    /** One volume attached to the first server. @default no volume */
+    volume: z
+      .object({
+        size_gb: z.number().int().min(LIMITS.volumeMinGb).max(LIMITS.volumeMaxGb),
+        /** @default ext4 */
+        format: z.enum(['ext4', 'xfs']).default('ext4'),
+      })
+      .strict()
+      .optional(),
+    /** Records in the platform DNS zone. @default none */
+    dns: z
+      .object({
+        records: z
+          .array(
+            z
+              .object({
+                /** Name inside the platform zone: `acme` -> acme.<zone>. */
+                name: z.string().regex(DNS_NAME, { message: 'must be a DNS name inside the platform zone (lowercase labels, digits, "-")' }),
+                /** Server group whose first server the record points at. */
+                target: z.string(),
+                /** @default platform `dns.ttl` */
+                ttl: z.number().int().min(60).max(86400).optional(),
+              })
+              .strict(),
+          )
+          .default([]),
+      })
+      .strict()
+      .default({ records: [] }),
+    /** Inbound and outbound rules. Traffic inside the tenant network is always allowed. */
+    firewall: z
+      .object({
+        ingress: z.array(ingressRuleSchema).default([]),
+        /** Only in online mode. With none, the servers reach only their own network. */
+        egress: z.array(egressRuleSchema).default([]),
+      })
+      .strict()
+      .default({ ingress: [], egress: [] }),
+    storage: z
+      .object({
+        /** Database tenant_<id> and role tenant_<id>_user. @default false */
+        postgres: z.boolean().default(false),
+        /** Bucket tenant-<id>-bucket with its own IAM user and policy. @default false */
+        minio: z.boolean().default(false),
+        /** Collection tenant_<id>. @default none */
+        qdrant: z
+          .object({
+            vector_size: z.number().int().min(1).max(65536),
+            distance: z.enum(['Cosine', 'Euclid', 'Dot', 'Manhattan']),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .default({}),
+    /** Bring-your-own Hetzner project: the environment variable holding this tenant's token. @default the platform token HCLOUD_TOKEN */
+    hcloud_token_env: z.string().regex(ENV_VAR, { message: 'must be an environment variable name (A-Z, 0-9, _)' }).optional(),
+    /** Set to true to let a plan review accept destroying this production tenant's volume or servers. @default false */
+    allow_destroy: z.boolean().default(false),
+  })
+  .strict();
+
+export const platformFileSchema = z
+  .object({
+    /** Value of the `managed_by` label. @default hetzner-tenants */
+    managed_by: z.string().default('hetzner-tenants'),
+    dns: z
+      .object({
+        /** The platform zone; tenant records live inside it. */
+        zone: z.string().regex(DNS_NAME, { message: 'must be a DNS zone name such as tenants.example.com' }),
+        /** @default 300 */
+        ttl: z.number().int().min(60).max(86400).default(300),
+      })
+      .strict(),
+    /** Named address lists that firewall rules may use by name (gateway, management, ...). */
+    sources: z.record(z.array(z.string().min(1)).min(1)).default({}),
+    /** Names of Hetzner SSH keys put on every server. @default none */
+    ssh_keys: z.array(z.string().min(1)).default([]),
+    defaults: z
+      .object({
+        /** @default ubuntu-24.04 */
+        image: z.string().default('ubuntu-24.04'),
+        /** @default cx22 */
+        server_type: z.string().default('cx22'),
+        /** @default nbg1 */
+        location: z.enum(LOCATIONS as [Location, ...Location[]]).default('nbg1'),
+      })
+      .strict()
+      .default({}),
+    quotas: z
+      .object({
+        /** @default 100 (the network limit) */
+        max_servers_per_tenant: z.number().int().min(1).max(LIMITS.serversPerNetwork).default(LIMITS.serversPerNetwork),
+        /** @default 10240 */
+        max_volume_gb_per_tenant: z.number().int().min(LIMITS.volumeMinGb).default(LIMITS.volumeMaxGb),
+      })
+      .strict()
+      .default({}),
+    /** Where each tenant's OpenTofu state lives. @default local files state/tenant-<id>.tfstate */
+    state: z
+      .discriminatedUnion('backend', [
+        z.object({ backend: z.literal('local'), dir: z.string().default('state') }).strict(),
+        z
+          .object({
+            backend: z.literal('s3'),
+            bucket: z.string().min(3),
+            /** S3 endpoint, e.g. https://fsn1.your-objectstorage.com or a MinIO URL. */
+            endpoint: z.string().url(),
+            /** @default eu-central */
+            region: z.string().default('eu-central'),
+            /** State key is <key_prefix>/tenant-<id>.tfstate. @default tenants */
+            key_prefix: z.string().default('tenants'),
+            /** S3 lock files (OpenTofu >= 1.10). @default true */
+            use_lockfile: z.boolean().default(true),
+          })
+          .strict(),
+      ])
+      .default({ backend: 'local', dir: 'state' }),
+    secrets: z
+      .object({
+        /** Directory of private age keys, outside the repo. SOPS_AGE_KEY_DIR overrides. @default ~/.config/hetzner-tenants/age */
+        age_key_dir: z.string().default('~/.config/hetzner-tenants/age'),
+        /** Platform recovery recipient added to every tenant's secrets file. */
+        recovery_recipient: z.string().regex(/^age1[0-9a-z]{58}$/, { message: 'must be an age public key (age1...)' }).optional(),
+      })
+      .strict()
+      .default({}),
+    /** Run Ansible for the tenant after apply (also POST_APPLY=ansible). @default none */
+    post_apply: z.enum(['none', 'ansible']).default('none'),
+  })
+  .strict();
+
+export type TenantFile = z.infer<typeof tenantFileSchema>;
+export type PlatformFile = z.infer<typeof platformFileSchema>;
+export type IngressRuleInput = z.infer<typeof ingressRuleSchema>;
+export type EgressRuleInput = z.infer<typeof egressRuleSchema>;
