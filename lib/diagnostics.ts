@@ -24,11 +24,26 @@ export function formatPath(path: FieldPath): string {
   return out === '' ? '(file)' : out;
 }
 
-/** `tenants/acme.yaml:12:7: firewall.ingress[0].port: ...` (warnings say so). */
+/**
+ * `tenants/acme.yaml:12:7: firewall.ingress[0].port: ...`; warnings say so after
+ * the position. A problem of the whole file (empty, unreadable) is put at 1:1 so
+ * that every line has the same grep- and editor-friendly shape.
+ */
 export function formatDiagnostic(d: Diagnostic): string {
-  const where = d.line !== undefined ? `${d.file}:${d.line}:${d.col ?? 1}` : d.file;
   const tag = d.severity === 'warning' ? 'warning: ' : '';
-  return `${where}: ${tag}${formatPath(d.path)}: ${d.message}`;
+  return `${d.file}:${d.line ?? 1}:${d.col ?? 1}: ${tag}${formatPath(d.path)}: ${d.message}`;
+}
+
+/** Errors and warnings of a list of diagnostics. */
+export function countDiagnostics(diagnostics: readonly Diagnostic[]): { errors: number; warnings: number } {
+  let errors = 0;
+  for (const d of diagnostics) if (d.severity === 'error') errors++;
+  return { errors, warnings: diagnostics.length - errors };
+}
+
+/** "1 error", "2 warnings": a count with its noun. */
+export function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 /** Edit distance, for "did you mean" suggestions on near misses. */
@@ -46,15 +61,21 @@ export function editDistance(a: string, b: string): number {
   return prev[b.length];
 }
 
-/** The closest candidate within a small distance, or undefined. */
+/**
+ * The closest candidate within a small edit distance, or the only candidate the
+ * value is a prefix of ("prod" -> "production"); undefined when nothing is close.
+ */
 export function didYouMean(value: string, candidates: readonly string[]): string | undefined {
+  const v = value.toLowerCase();
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const c of candidates) {
-    const d = editDistance(value.toLowerCase(), c.toLowerCase());
+    const d = editDistance(v, c.toLowerCase());
     if (d < bestDistance) { best = c; bestDistance = d; }
   }
-  return best !== undefined && bestDistance <= Math.max(1, Math.floor(value.length / 3)) ? best : undefined;
+  if (best !== undefined && bestDistance <= Math.max(1, Math.floor(value.length / 3))) return best;
+  const prefixed = v.length >= 2 ? candidates.filter((c) => c.toLowerCase().startsWith(v)) : [];
+  return prefixed.length === 1 ? prefixed[0] : undefined;
 }
 
 /** Thrown where a caller needs an exception; carries every diagnostic. */

@@ -36,22 +36,35 @@ export const LIMITS = {
 const LABEL_NAME = /^[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/;
 const DNS_PREFIX = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
+/** What a label name (and a non-empty label value) may look like. */
+export const LABEL_SYNTAX = '1-63 characters, letters and digits at both ends, only "-", "_", "." inside';
+
 /** Returns why `key` is not a valid Hetzner label key, or undefined when it is. */
 export function labelKeyProblem(key: string): string | undefined {
   const slash = key.lastIndexOf('/');
   const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
   const name = slash >= 0 ? key.slice(slash + 1) : key;
   if (prefix !== undefined && (prefix.length > 253 || !DNS_PREFIX.test(prefix))) {
-    return `label key prefix "${prefix}" must be a DNS subdomain (lowercase, dots, <= 253 chars)`;
+    return `label key prefix "${prefix}" is not valid; allowed: a DNS subdomain (lowercase, dots, <= 253 characters)`;
   }
   if (!LABEL_NAME.test(name)) {
-    return `label key "${key}" must be 1-63 chars, alphanumeric at both ends, with only "-", "_", "." inside`;
+    return `label key "${key}" is not valid; allowed: an optional DNS prefix and "/", then ${LABEL_SYNTAX}`;
   }
   return undefined;
 }
 
-/** Returns why `value` is not a valid Hetzner label value, or undefined when it is. */
-export function labelValueProblem(value: string): string | undefined {
+/**
+ * Returns why `value` is not a valid Hetzner label value, or undefined when it is.
+ * `what` names the label in the message (e.g. "the role label").
+ */
+export function labelValueProblem(value: string, what = 'a label value'): string | undefined {
   if (value === '' || LABEL_NAME.test(value)) return undefined;
-  return `label value "${value}" must be empty or 1-63 chars, alphanumeric at both ends, with only "-", "_", "." inside`;
+  return `"${value}" cannot be used as ${what}; allowed: empty or ${LABEL_SYNTAX}`;
+}
+
+/** "fsn1 | nbg1 | hel1 (eu-central), ash (us-east), ...": the locations grouped by network zone. */
+export function describeLocations(): string {
+  const byZone = new Map<NetworkZone, Location[]>();
+  for (const l of LOCATIONS) byZone.set(NETWORK_ZONE_BY_LOCATION[l], [...(byZone.get(NETWORK_ZONE_BY_LOCATION[l]) ?? []), l]);
+  return [...byZone].map(([zone, ls]) => `${ls.join(' | ')} (${zone})`).join(', ');
 }

@@ -55,63 +55,6 @@ install_built() {
   fi
 }
 
-# --- Debian packages -------------------------------------------------------
-apt_missing=()
-for p in $APT_PACKAGES; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || apt_missing+=("$p")
-done
-if ((${#apt_missing[@]})); then
-  log "apt-get install ${apt_missing[*]}"
-  SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
-  if ! { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${apt_missing[@]}" >/dev/null; }; then
-    failures+=("apt packages: ${apt_missing[*]}")
-  fi
-fi
-for p in $APT_PACKAGES; do
-  v=$(dpkg-query -W -f='${Version}' "$p" 2>/dev/null || echo missing)
-  report+=("$p $v (apt)")
-done
-
-# --- OpenTofu ----------------------------------------------------------------
-# Its go.mod carries a replace directive, so `go install mod@v` is refused:
-# download the module source and build ./cmd/tofu inside it.
-build_tofu() {
-  local out="$1" dir
-  dir=$(go mod download -json "github.com/opentofu/opentofu@v$OPENTOFU_VERSION" | jq -r .Dir) || return 1
-  [[ -d "$dir" ]] || return 1
-  (cd "$dir" && go build -trimpath -o "$out" \
-    -ldflags "$ldflags_strip -X github.com/opentofu/opentofu/version.dev=no" ./cmd/tofu) || return 1
-  "$out" version | grep -q "OpenTofu v$OPENTOFU_VERSION"
-}
-
-# go install into a private GOBIN, then move the binary out.
-go_install_to() {
-  local out="$1" pkg="$2" exe="$3"
-  local gobin="$work/gobin.$$"
-  rm -rf "$gobin"; mkdir -p "$gobin"
-  GOBIN="$gobin" go install -trimpath -ldflags "$ldflags_strip" "$pkg" || { rm -rf "$gobin"; return 1; }
-  mv -f "$gobin/$exe" "$out"; rm -rf "$gobin"
-}
-build_hcloud() { go_install_to "$1" "github.com/hetznercloud/terraform-provider-hcloud@v$HCLOUD_PROVIDER_VERSION" terraform-provider-hcloud; }
-build_sops() {
-  go_install_to "$1" "github.com/getsops/sops/v3/cmd/sops@v$SOPS_VERSION" sops && "$1" --version --disable-version-check | grep -q "$SOPS_VERSION"
-}
-build_minio() { go_install_to "$1" "github.com/minio/minio@$MINIO_VERSION" minio; }
-build_mc() { go_install_to "$1" "github.com/minio/mc@$MC_VERSION" mc; }
-
-if ! command -v go >/dev/null; then
-  failures+=("go: not on PATH; install Go >= 1.26.6 (https://go.dev/dl) to build OpenTofu, the hcloud provider, sops and MinIO")
-else
-  provider_dir="$mirror/registry.opentofu.org/hetznercloud/hcloud/$HCLOUD_PROVIDER_VERSION/linux_amd64"
-  mkdir -p "$provider_dir"
-  install_built tofu "$OPENTOFU_VERSION" "$bin/tofu" build_tofu
-  install_built terraform-provider-hcloud "$HCLOUD_PROVIDER_VERSION" \
-    "$provider_dir/terraform-provider-hcloud_v$HCLOUD_PROVIDER_VERSION" build_hcloud
-  install_built sops "$SOPS_VERSION" "$bin/sops" build_sops
-  install_built minio "$MINIO_VERSION" "$bin/minio" build_minio
-  install_built mc "$MC_VERSION" "$bin/mc" build_mc
-fi
-
 # --- OpenTofu CLI config: providers from the mirror only, never the network ---
 tofurc_tmp="$TF_CLI_CONFIG_FILE.tmp.$$"
 cat >"$tofurc_tmp" <<RC
@@ -131,6 +74,64 @@ RC
 mkdir -p "$TENANT_TOOLS_DIR/plugin-cache"
 mv -f "$tofurc_tmp" "$TF_CLI_CONFIG_FILE"
 report+=("tofu CLI config $TF_CLI_CONFIG_FILE")
+
+# --- Debian packages -------------------------------------------------------
+apt_missing=()
+for p in $APT_PACKAGES; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || apt_missing+=("$p")
+done
+if ((${#apt_missing[@]})); then
+  log "apt-get install ${apt_missing[*]}"
+  SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+  if ! { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${apt_missing[@]}" >/dev/null; }; then
+    failures+=("apt packages: ${apt_missing[*]}")
+  fi
+fi
+for p in $APT_PACKAGES; do
+  v=$(dpkg-query -W -f='${Version}' "$p" 2>/dev/null || echo missing)
+  report+=("$p $v (apt)")
+done
+
+# --- Go-built tools ------------------------------------------------------------
+# `go install mod@version` is refused for OpenTofu (its go.mod has a replace
+# directive) and for modules whose version list the proxy does not serve, so
+# every tool is built the same way: download the exact module version, then
+# `go build` the command inside the module directory.
+# build_module OUT MODULE VERSION PKG [LDFLAGS]
+build_module() {
+  local out="$1" module="$2" version="$3" pkg="$4" extra="${5:-}" dir
+  dir=$(go mod download -json "$module@$version" | jq -r '.Dir // empty') || return 1
+  [[ -n "$dir" && -d "$dir" ]] || { log "could not download $module@$version"; return 1; }
+  (cd "$dir" && go build -trimpath -o "$out" -ldflags "$ldflags_strip $extra" "$pkg")
+}
+build_tofu() {
+  build_module "$1" github.com/opentofu/opentofu "v$OPENTOFU_VERSION" ./cmd/tofu \
+    "-X github.com/opentofu/opentofu/version.dev=no" || return 1
+  TF_CLI_CONFIG_FILE=/dev/null "$1" version | grep -q "OpenTofu v$OPENTOFU_VERSION"
+}
+build_hcloud() {
+  build_module "$1" github.com/hetznercloud/terraform-provider-hcloud "v$HCLOUD_PROVIDER_VERSION" . \
+    "-X github.com/hetznercloud/terraform-provider-hcloud/hcloud.Version=$HCLOUD_PROVIDER_VERSION"
+}
+build_sops() {
+  build_module "$1" github.com/getsops/sops/v3 "v$SOPS_VERSION" ./cmd/sops || return 1
+  "$1" --version --disable-version-check | grep -q "$SOPS_VERSION"
+}
+build_minio() { build_module "$1" github.com/minio/minio "$MINIO_VERSION" .; }
+build_mc() { build_module "$1" github.com/minio/mc "$MC_VERSION" .; }
+
+if ! command -v go >/dev/null; then
+  failures+=("go: not on PATH; install Go >= 1.26.6 (https://go.dev/dl) to build OpenTofu, the hcloud provider, sops and MinIO")
+else
+  provider_dir="$mirror/registry.opentofu.org/hetznercloud/hcloud/$HCLOUD_PROVIDER_VERSION/linux_amd64"
+  mkdir -p "$provider_dir"
+  install_built tofu "$OPENTOFU_VERSION" "$bin/tofu" build_tofu
+  install_built terraform-provider-hcloud "$HCLOUD_PROVIDER_VERSION" \
+    "$provider_dir/terraform-provider-hcloud_v$HCLOUD_PROVIDER_VERSION" build_hcloud
+  install_built sops "$SOPS_VERSION" "$bin/sops" build_sops
+  install_built minio "$MINIO_VERSION" "$bin/minio" build_minio
+  install_built mc "$MC_VERSION" "$bin/mc" build_mc
+fi
 
 printf '\nToolchain in %s:\n' "$TENANT_TOOLS_DIR" >&2
 printf '  %s\n' "${report[@]}" >&2

@@ -1,0 +1,66 @@
+import { Construct } from 'constructs';
+import { Server } from '../.gen/providers/hcloud/server';
+import { ITerraformDependable } from 'cdktf';
+import { Token } from '../lib/cdk';
+import { tenantLabels, LabelInput } from '../lib/labels';
+import type { ServerSpec } from '../lib/tenant/model';
+
+export interface TenantServersProps {
+  /** Label identity of the tenant (the role is added per server). */
+  readonly identity: Omit<LabelInput, 'role'>;
+  /** Expanded servers with names, roles and private IPs. */
+  readonly servers: readonly ServerSpec[];
+  /** Hetzner location, e.g. nbg1. */
+  readonly location: string;
+  /** Network id the servers attach to (the tenant's own). */
+  readonly networkId: string;
+  /** Resources the attachment must wait for (the subnet). */
+  readonly dependsOn: ITerraformDependable[];
+  /** Names of Hetzner SSH keys. @default none */
+  readonly sshKeys?: readonly string[];
+  /** Daily backups (production). @default false */
+  readonly backups?: boolean;
+  /** delete_protection and rebuild_protection, which Hetzner requires to be equal. @default false */
+  readonly protection?: boolean;
+}
+
+export interface TenantServer {
+  readonly spec: ServerSpec;
+  readonly resource: Server;
+}
+
+/** The tenant's servers, on its own network, with deterministic private IPs. */
+export class TenantServers extends Construct {
+  /** Servers in file order; `byGroup` gives the first of a group for DNS and volumes. */
+  public readonly servers: readonly TenantServer[];
+
+  constructor(scope: Construct, id: string, props: TenantServersProps) {
+    super(scope, id);
+    this.servers = props.servers.map((spec) => {
+      const logicalId = `server_${spec.group.replace(/-/g, '_')}_${spec.index}`;
+      const resource = new Server(this, logicalId, {
+        name: spec.name,
+        serverType: spec.serverType,
+        image: spec.image,
+        location: props.location,
+        labels: tenantLabels({ ...props.identity, role: spec.role }),
+        sshKeys: [...(props.sshKeys ?? [])],
+        backups: props.backups ?? false,
+        deleteProtection: props.protection ?? false,
+        rebuildProtection: props.protection ?? false,
+        publicNet: [{ ipv4Enabled: true, ipv6Enabled: true }],
+        network: [{ networkId: Token.asNumber(props.networkId), ip: spec.privateIp }],
+        dependsOn: props.dependsOn,
+      });
+      resource.overrideLogicalId(logicalId);
+      return { spec, resource };
+    });
+  }
+
+  /** The first server of a group. */
+  first(group: string): TenantServer {
+    const found = this.servers.find((s) => s.spec.group === group);
+    if (!found) throw new Error(`no server group "${group}"`);
+    return found;
+  }
+}

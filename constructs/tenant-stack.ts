@@ -1,0 +1,174 @@
+import * as path from 'path';
+import { Construct } from 'constructs';
+import { HcloudProvider } from '../.gen/providers/hcloud/provider';
+import { App, LocalBackend, S3Backend, TerraformOutput, TerraformStack, TerraformVariable } from '../lib/cdk';
+import { ansibleVars } from '../lib/ansible-vars';
+import { firewallRules } from '../lib/firewall-rules';
+import { tenantLabels, tenantSelector } from '../lib/labels';
+import { stackName } from '../lib/naming';
+import type { Platform, Tenant } from '../lib/tenant/model';
+import { checkIsolation, formatFinding } from './isolation/isolation-check';
+import type { StackJson, TenantContext } from './isolation/rule';
+import { PostApply } from './post-apply';
+import { TenantDns } from './tenant-dns';
+import { TenantFirewall } from './tenant-firewall';
+import { TenantNetwork } from './tenant-network';
+import { TenantServers } from './tenant-servers';
+import { TenantVolume } from './tenant-volume';
+
+export interface TenantStackProps {
+  /** One validated tenant (from loadFleet). */
+  readonly tenant: Tenant;
+  /** Fleet-wide settings: DNS zone, SSH keys, state backend, managed_by. */
+  readonly platform: Platform;
+  /** Run the tenant's Ansible playbook after apply. @default false (plans stay pure) */
+  readonly postApply?: boolean;
+  /** Project root, for the state directory and the Ansible tree. @default process.cwd() */
+  readonly projectRoot?: string;
+}
+
+/**
+ * One tenant, one stack, one state: its network, servers, firewall, volume and
+ * DNS records, all labelled with the tenant's identity. The isolation rule
+ * pack runs on every synth and fails it, naming the resource, on a violation.
+ */
+export class TenantStack extends TerraformStack {
+  public readonly tenant: Tenant;
+
+  constructor(scope: Construct, props: TenantStackProps) {
+    const { tenant, platform } = props;
+    super(scope, stackName(tenant.id));
+    this.tenant = tenant;
+    const root = props.projectRoot ?? process.cwd();
+    const production = tenant.environment === 'production';
+    const identity = { tenantId: tenant.id, environment: tenant.environment, managedBy: platform.managed_by };
+    const labels = tenantLabels(identity);
+
+    this.configureBackend(platform, root);
+    this.configureProvider(tenant);
+
+    const network = new TenantNetwork(this, 'network', {
+      tenantId: tenant.id,
+      networkCidr: tenant.networkCidr,
+      subnetCidr: tenant.subnetCidr,
+      networkZone: tenant.networkZone,
+      labels,
+      deleteProtection: production,
+    });
+    const servers = new TenantServers(this, 'servers', {
+      identity,
+      servers: tenant.servers,
+      location: tenant.location,
+      networkId: network.id,
+      dependsOn: [network.subnet],
+      sshKeys: platform.ssh_keys,
+      backups: production,
+      protection: production,
+    });
+    const firewall = new TenantFirewall(this, 'firewall', {
+      tenantId: tenant.id,
+      rules: firewallRules(tenant),
+      labelSelector: tenantSelector(tenant.id),
+      labels,
+    });
+    let volumeId: string | undefined;
+    if (tenant.volume) {
+      volumeId = new TenantVolume(this, 'volume', {
+        tenantId: tenant.id,
+        sizeGb: tenant.volume.sizeGb,
+        format: tenant.volume.format,
+        location: tenant.location,
+        serverId: servers.servers[0].resource.id,
+        labels,
+        deleteProtection: production,
+      }).id;
+    }
+    if (tenant.dnsRecords.length > 0) {
+      new TenantDns(this, 'dns', {
+        zone: platform.dns.zone,
+        labels,
+        records: tenant.dnsRecords.map((r) => {
+          const target = servers.servers.find((s) => s.spec.name === r.server)!.resource;
+          return { name: r.name, ttl: r.ttl, ipv4: target.ipv4Address, ipv6: target.ipv6Address };
+        }),
+      });
+    }
+    if (props.postApply) {
+      const stackDir = this.stackDir();
+      const ansibleDir = path.relative(stackDir, path.join(root, 'ansible')) || '.';
+      new PostApply(this, 'post-apply', {
+        tenantId: tenant.id,
+        triggers: servers.servers.map((s) => s.resource.id),
+        command: `cd '${ansibleDir}' && ansible-playbook playbooks/tenant.yml -e '${JSON.stringify(ansibleVars(tenant, platform))}'`,
+      });
+    }
+
+    this.output('server_names', servers.servers.map((s) => s.spec.name), 'Server names, in file order');
+    this.output('server_ipv4', Object.fromEntries(servers.servers.map((s) => [s.spec.name, s.resource.ipv4Address])), 'Public IPv4 by server');
+    this.output('server_ipv6', Object.fromEntries(servers.servers.map((s) => [s.spec.name, s.resource.ipv6Address])), 'Public IPv6 by server');
+    this.output('server_private_ips', Object.fromEntries(servers.servers.map((s) => [s.spec.name, s.spec.privateIp])), 'Private IP by server');
+    this.output('network_id', network.id, 'Tenant network id');
+    this.output('firewall_id', firewall.id, 'Tenant firewall id');
+    if (volumeId) this.output('volume_id', volumeId, 'Data volume id');
+    this.output('ansible_vars', ansibleVars(tenant, platform), 'Variables for ansible/playbooks/tenant.yml');
+
+    const context: TenantContext = {
+      tenantId: tenant.id,
+      networkCidr: tenant.networkCidr,
+      publicIngress: tenant.ingress.filter((r) => r.public),
+    };
+    this.node.addValidation({
+      validate: () => checkIsolation(this.toTerraform() as StackJson, context).map(formatFinding),
+    });
+  }
+
+  private output(name: string, value: unknown, description: string) {
+    new TerraformOutput(this, name, { value, description });
+  }
+
+  /** cdktf.out/stacks/<stack>: where tofu runs for this stack. */
+  private stackDir(): string {
+    const app = this.node.root as App;
+    return path.resolve(app.outdir, 'stacks', this.node.id);
+  }
+
+  private configureBackend(platform: Platform, root: string) {
+    const state = platform.state;
+    if (state.backend === 'local') {
+      // Relative to the directory tofu runs in, so `tofu plan` by hand works too.
+      const file = path.resolve(root, state.dir, `${this.node.id}.tfstate`);
+      new LocalBackend(this, { path: path.relative(this.stackDir(), file) });
+      return;
+    }
+    new S3Backend(this, {
+      bucket: state.bucket,
+      key: `${state.key_prefix}/${this.node.id}.tfstate`,
+      region: state.region,
+      endpoints: { s3: state.endpoint },
+      usePathStyle: true,
+      skipCredentialsValidation: true,
+      skipRegionValidation: true,
+      skipRequestingAccountId: true,
+      skipMetadataApiCheck: true,
+    });
+    // OpenTofu >= 1.10 locks with a lock object beside the state; cdktf 0.21 has no prop for it.
+    if (state.use_lockfile) this.addOverride('terraform.backend.s3.use_lockfile', true);
+  }
+
+  private configureProvider(tenant: Tenant) {
+    if (!tenant.hcloudTokenEnv) {
+      // No token in the JSON: the provider reads HCLOUD_TOKEN from the environment.
+      new HcloudProvider(this, 'hcloud', {});
+      return;
+    }
+    // Bring-your-own project: the token comes in as a sensitive variable, set
+    // from the tenant's own environment variable by scripts/with-tools.sh
+    // (TF_VAR_<NAME>=$<NAME>), so it never lands in the synthesized JSON.
+    const token = new TerraformVariable(this, tenant.hcloudTokenEnv, {
+      type: 'string',
+      sensitive: true,
+      description: `Hetzner Cloud token of tenant ${tenant.id}'s own project (from $${tenant.hcloudTokenEnv})`,
+    });
+    new HcloudProvider(this, 'hcloud', { token: token.stringValue });
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * The subset of OpenTofu's machine-readable plan (`tofu show -json <planfile>`,
+ * format_version 1.x) that the review reads. Everything else is ignored, so a
+ * newer format with more fields still parses.
+ */
+
+/** An action as OpenTofu writes it in `change.actions`. */
+export type PlanAction = 'no-op' | 'create' | 'read' | 'update' | 'delete';
+
+export interface PlanResourceChange {
+  /** e.g. `hcloud_server.app_1` or `module.x.hcloud_volume.data[0]`. */
+  readonly address: string;
+  readonly module_address?: string;
+  /** `managed` resources change infrastructure; `data` sources are only read. */
+  readonly mode: 'managed' | 'data';
+  readonly type: string;
+  readonly name: string;
+  readonly index?: string | number;
+  readonly provider_name?: string;
+  readonly change: {
+    readonly actions: readonly PlanAction[];
+    /** Attribute values before (null when the resource does not exist yet). */
+    readonly before: Record<string, unknown> | null;
+    /** Attribute values after (null when it will be destroyed); unknown values are absent. */
+    readonly after: Record<string, unknown> | null;
+    readonly after_unknown?: Record<string, unknown>;
+    /** Attribute paths whose change forces the replacement. */
+    readonly replace_paths?: ReadonlyArray<ReadonlyArray<string | number>>;
+  };
+  /** Why OpenTofu chose the action, e.g. `replace_because_cannot_update`. */
+  readonly action_reason?: string;
+}
+
+export interface PlanJson {
+  readonly format_version?: string;
+  readonly terraform_version?: string;
+  readonly resource_changes?: readonly PlanResourceChange[];
+  /** True when the plan was made with -destroy. */
+  readonly errored?: boolean;
+}

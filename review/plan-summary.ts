@@ -1,0 +1,138 @@
+/**
+ * What a plan does, per resource: pure, from `tofu show -json` output to a
+ * sorted summary with counts. Data-source reads are reported apart and never
+ * counted as changes (Digger's mistake, see FACTS.md).
+ */
+import type { PlanJson, PlanResourceChange } from './plan-json';
+
+/** The review's vocabulary: OpenTofu's action lists collapsed into one word. */
+export type ChangeKind = 'create' | 'update' | 'replace' | 'destroy' | 'no-op' | 'read' | 'forget';
+
+/** The kinds that change infrastructure, in the order the review shows them. */
+export const CHANGE_KINDS = ['create', 'update', 'replace', 'destroy'] as const;
+export type CountedKind = (typeof CHANGE_KINDS)[number];
+
+/** `["delete","create"]` and `["create","delete"]` (create_before_destroy) are both a replacement. */
+export function changeKind(actions: readonly string[]): ChangeKind {
+  const a = [...actions].sort().join(',');
+  switch (a) {
+    case 'create': return 'create';
+    case 'update': return 'update';
+    case 'delete': return 'destroy';
+    case 'create,delete': return 'replace';
+    case 'read': return 'read';
+    case 'forget': return 'forget';
+    case 'no-op':
+    case '': return 'no-op';
+    default: return 'update'; // An unknown combination is shown, never silently dropped.
+  }
+}
+
+/** One attribute that differs between before and after. */
+export interface AttributeChange {
+  /** Top-level attribute name. */
+  readonly name: string;
+  /** Short rendering of the old value; undefined when it did not exist. */
+  readonly before?: string;
+  /** Short rendering of the new value; undefined when removed or unknown. */
+  readonly after?: string;
+  /** The new value is known only after apply. */
+  readonly unknownAfter?: boolean;
+  /** The change of this attribute forces the replacement. */
+  readonly forcesReplacement?: boolean;
+}
+
+export interface ResourceSummary {
+  readonly address: string;
+  readonly type: string;
+  readonly kind: ChangeKind;
+  /** Values before the change (null: did not exist). */
+  readonly before: Record<string, unknown> | null;
+  /** Values after the change (null: will not exist); unknown values absent. */
+  readonly after: Record<string, unknown> | null;
+  /** For update and replace: what differs. */
+  readonly attributes: readonly AttributeChange[];
+  /** OpenTofu's reason, e.g. `replace_because_cannot_update`. */
+  readonly reason?: string;
+}
+
+export interface PlanSummary {
+  readonly counts: Readonly<Record<CountedKind, number>> & { readonly noop: number; readonly read: number };
+  /** Managed resources (every action, incl. no-op), sorted by address. */
+  readonly resources: readonly ResourceSummary[];
+  /** Addresses of data sources read during the plan, sorted. */
+  readonly reads: readonly string[];
+}
+
+const MAX_VALUE_CHARS = 60;
+
+/** A value as a short single-line string for the review. */
+export function shortValue(v: unknown): string {
+  const s = typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? 'null';
+  return s.length > MAX_VALUE_CHARS ? `${s.slice(0, MAX_VALUE_CHARS - 1)}…` : s;
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/** Top-level attributes that differ, sorted by name; replacement triggers marked. */
+export function attributeChanges(rc: PlanResourceChange): AttributeChange[] {
+  const before = rc.change.before ?? {};
+  const after = rc.change.after ?? {};
+  const unknown = rc.change.after_unknown ?? {};
+  const forcing = new Set((rc.change.replace_paths ?? []).map((p) => String(p[0])));
+  const names = [...new Set([...Object.keys(before), ...Object.keys(after), ...Object.keys(unknown)])].sort();
+  const out: AttributeChange[] = [];
+  const replacing = changeKind(rc.change.actions) === 'replace';
+  for (const name of names) {
+    const wholeUnknown = unknown[name] === true;
+    const hasAfter = Object.prototype.hasOwnProperty.call(after, name);
+    if (!wholeUnknown && same(before[name], hasAfter ? after[name] : undefined)) continue;
+    if (wholeUnknown && !forcing.has(name)) {
+      // Computed values (ids, addresses) that were never set, or that a
+      // replacement recomputes anyway, are noise for a reviewer.
+      if (before[name] === undefined || before[name] === null || replacing) continue;
+    }
+    out.push({
+      name,
+      before: before[name] === undefined || before[name] === null ? undefined : shortValue(before[name]),
+      after: wholeUnknown ? undefined : after[name] === undefined || after[name] === null ? undefined : shortValue(after[name]),
+      ...(wholeUnknown ? { unknownAfter: true } : {}),
+      ...(forcing.has(name) ? { forcesReplacement: true } : {}),
+    });
+  }
+  return out;
+}
+
+/** Summarizes one plan. */
+export function summarizePlan(plan: PlanJson): PlanSummary {
+  const counts = { create: 0, update: 0, replace: 0, destroy: 0, noop: 0, read: 0 };
+  const resources: ResourceSummary[] = [];
+  const reads: string[] = [];
+  for (const rc of plan.resource_changes ?? []) {
+    const kind = changeKind(rc.change.actions);
+    if (rc.mode === 'data' || kind === 'read') {
+      counts.read++;
+      reads.push(rc.address);
+      continue;
+    }
+    if (kind === 'no-op') counts.noop++;
+    else if (kind !== 'forget') counts[kind]++;
+    resources.push({
+      address: rc.address,
+      type: rc.type,
+      kind,
+      before: rc.change.before ?? null,
+      after: rc.change.after ?? null,
+      attributes: kind === 'update' || kind === 'replace' ? attributeChanges(rc) : [],
+      ...(rc.action_reason ? { reason: rc.action_reason } : {}),
+    });
+  }
+  resources.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+  reads.sort();
+  return { counts, resources, reads };
+}
+
+/** True when the plan changes nothing. */
+export function isEmptyPlan(s: PlanSummary): boolean {
+  return s.counts.create + s.counts.update + s.counts.replace + s.counts.destroy === 0;
+}

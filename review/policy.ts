@@ -1,0 +1,49 @@
+/**
+ * The gate CI enforces: pure, from the reviewed tenants to the violations.
+ *   - every isolation finding is a violation;
+ *   - destroying or replacing a production tenant's server or volume needs
+ *     `allow_destroy: true` in the tenant file (for an offboarding: in the
+ *     file as it was at the base revision).
+ */
+import { PROTECTED_IN_PRODUCTION, type DataLossRisk } from './data-loss';
+import type { IsolationFinding } from './isolation';
+
+export interface PolicyInput {
+  readonly tenant: string;
+  /** production | staging | development; undefined when unknown (the file did not load). */
+  readonly environment?: string;
+  readonly allowDestroy: boolean;
+  readonly risks: readonly DataLossRisk[];
+  readonly isolation: readonly IsolationFinding[];
+}
+
+export interface PolicyViolation {
+  readonly tenant: string;
+  readonly rule: 'isolation' | 'protected-destroy';
+  /** Resource address or path. */
+  readonly resource: string;
+  readonly message: string;
+}
+
+/** Every violation, in tenant order, isolation before destruction. */
+export function policyViolations(tenants: readonly PolicyInput[]): PolicyViolation[] {
+  const out: PolicyViolation[] = [];
+  for (const t of [...tenants].sort((a, b) => (a.tenant < b.tenant ? -1 : a.tenant > b.tenant ? 1 : 0))) {
+    for (const f of t.isolation) {
+      out.push({ tenant: t.tenant, rule: 'isolation', resource: f.resource, message: `[${f.rule}] ${f.message}` });
+    }
+    if (t.environment === 'production' && !t.allowDestroy) {
+      for (const r of t.risks) {
+        if (!PROTECTED_IN_PRODUCTION.has(r.type)) continue;
+        const verb = r.kind === 'destroy' ? 'destroy' : 'replace';
+        out.push({
+          tenant: t.tenant,
+          rule: 'protected-destroy',
+          resource: r.address,
+          message: `would ${verb} ${r.address} of production tenant ${t.tenant}; set allow_destroy: true in tenants/${t.tenant}.yaml (in a separate, reviewed change) to accept the data loss`,
+        });
+      }
+    }
+  }
+  return out;
+}
