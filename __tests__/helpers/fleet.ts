@@ -1,0 +1,32 @@
+/** Test helpers: the example fleet, synthesized stacks as JSON. */
+import * as path from 'path';
+import { App, Testing } from '../../lib/cdk';
+import { TenantStack } from '../../constructs/tenant-stack';
+import { loadFleet } from '../../lib/tenant/loader';
+import type { Fleet, Tenant } from '../../lib/tenant/model';
+import type { StackJson } from '../../constructs/isolation/rule';
+
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+export const EXAMPLE_TENANTS = path.join(REPO_ROOT, 'tenants');
+
+/** The example fleet from tenants/; throws with every diagnostic if it is invalid. */
+export function exampleFleet(dir = EXAMPLE_TENANTS): Fleet {
+  const { fleet, diagnostics } = loadFleet(dir);
+  if (!fleet) throw new Error(diagnostics.map((d) => `${d.file}:${d.line}: ${d.message}`).join('\n'));
+  return fleet;
+}
+
+export function tenant(fleet: Fleet, id: string): Tenant {
+  const t = fleet.tenants.find((x) => x.id === id);
+  if (!t) throw new Error(`no tenant ${id}`);
+  return t;
+}
+
+/** Builds one TenantStack in a test app; returns the stack and its synthesized JSON string. */
+export function synthTenant(fleet: Fleet, t: Tenant, opts: { postApply?: boolean } = {}) {
+  // The outdir only feeds relative paths (state file, ansible/); nothing is written there.
+  const app: App = Testing.app({ stackTraces: false, outdir: path.join(REPO_ROOT, 'cdktf.out') });
+  const stack = new TenantStack(app, { tenant: t, platform: fleet.platform, projectRoot: REPO_ROOT, postApply: opts.postApply });
+  const synthesized = Testing.synth(stack, true);
+  return { app, stack, synthesized, json: JSON.parse(synthesized) as StackJson & Record<string, any> };
+}

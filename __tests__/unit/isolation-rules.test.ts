@@ -1,0 +1,171 @@
+/**
+ * The isolation rule pack: each rule on a compliant stack, a non-compliant
+ * one (the bad case built with real constructs inside a TenantStack, so the
+ * synth itself fails and names the resource), and where it does not apply.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Construct } from 'constructs';
+import { App, Testing } from '../../lib/cdk';
+import { Firewall } from '../../.gen/providers/hcloud/firewall';
+import { Network } from '../../.gen/providers/hcloud/network';
+import { Server } from '../../.gen/providers/hcloud/server';
+import { Volume } from '../../.gen/providers/hcloud/volume';
+import { TenantStack } from '../../constructs/tenant-stack';
+import { TenantFirewall } from '../../constructs/tenant-firewall';
+import { checkIsolation, ISOLATION_RULES } from '../../constructs/isolation/isolation-check';
+import { LABELLED_TYPES } from '../../constructs/isolation/rules/tenant-label';
+import { exampleFleet, REPO_ROOT, synthTenant, tenant } from '../helpers/fleet';
+import type { Tenant } from '../../lib/tenant/model';
+
+const fleet = exampleFleet();
+const acme = tenant(fleet, 'acme');
+const acmeLabels = { tenant_id: 'acme', environment: 'production', managed_by: 'hetzner-tenants' };
+
+/** Builds acme's stack, lets `addBad` add to it, and returns the synth error message. */
+function synthErrorWith(addBad: (stack: TenantStack) => void, t: Tenant = acme): string {
+  const app = Testing.app({ stackTraces: false, outdir: path.join(REPO_ROOT, 'cdktf.out') });
+  const stack = new TenantStack(app, { tenant: t, platform: fleet.platform, projectRoot: REPO_ROOT });
+  addBad(stack);
+  try {
+    Testing.synth(stack, true);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('synth succeeded, but the isolation check should have failed it');
+}
+
+describe('isolation rule pack', () => {
+  it('passes every example tenant stack', () => {
+    for (const t of fleet.tenants) {
+      const { json } = synthTenant(fleet, t);
+      expect(checkIsolation(json, { tenantId: t.id, networkCidr: t.networkCidr, publicIngress: t.ingress.filter((r) => r.public) })).toEqual([]);
+    }
+  });
+
+  it('knows every hcloud resource type that takes labels (checked against the stored provider schema)', () => {
+    const schema = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'providers/schemas/hcloud.json'), 'utf8'));
+    const [provider] = Object.values(schema.provider_schemas) as Array<{ resource_schemas: Record<string, { block: { attributes?: Record<string, unknown> } }> }>;
+    const withLabels = Object.entries(provider.resource_schemas).filter(([, s]) => s.block.attributes?.labels).map(([t]) => t).sort();
+    expect([...LABELLED_TYPES].sort()).toEqual(withLabels);
+  });
+
+  it('every rule has an id, an info and an explanation', () => {
+    for (const r of ISOLATION_RULES) {
+      expect(r.id).toMatch(/^[a-z-]+$/);
+      expect(r.info.length).toBeGreaterThan(10);
+      expect(r.explanation.length).toBeGreaterThan(20);
+    }
+  });
+});
+
+describe('tenant-label', () => {
+  it('fails if a labelled resource lacks tenant_id', () => {
+    const msg = synthErrorWith((s) => new Volume(s, 'rogue', { name: 'rogue', size: 10, location: 'nbg1' }));
+    expect(msg).toContain('[tenant-acme] tenant-label: hcloud_volume.rogue has no tenant_id label; expected tenant_id=acme');
+  });
+
+  it('fails if a resource carries another tenant\'s tenant_id', () => {
+    const msg = synthErrorWith((s) => new Network(s, 'foreign', { name: 'x', ipRange: '10.12.0.0/16', labels: { ...acmeLabels, tenant_id: 'globex' } }));
+    expect(msg).toContain('tenant-label: hcloud_network.foreign carries tenant_id=globex, another tenant\'s; expected tenant_id=acme');
+  });
+
+  it('does not apply to resources without labels (subnets, attachments)', () => {
+    expect(ISOLATION_RULES.find((r) => r.id === 'tenant-label')!.check({ resource: { hcloud_network_subnet: { s: {} } } }, { tenantId: 'a', networkCidr: '10.1.0.0/16', publicIngress: [] })).toBe('not-applicable');
+  });
+});
+
+describe('firewall-egress-closed', () => {
+  it('fails if a firewall has no outbound rule', () => {
+    const msg = synthErrorWith((s) => new Firewall(s, 'open_egress', {
+      name: 'x', labels: acmeLabels, applyTo: [{ labelSelector: 'tenant_id=acme' }],
+      rule: [{ direction: 'in', protocol: 'tcp', port: '443', sourceIps: ['203.0.113.0/24'] }],
+    }));
+    expect(msg).toContain('firewall-egress-closed: hcloud_firewall.open_egress has no outbound rule; egress is open to the world');
+  });
+
+  it('fails if the TenantFirewall construct is given no outbound rule', () => {
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'fw-')) });
+    const scope = new Construct(app, 'tenant-acme');
+    expect(() => new TenantFirewall(scope, 'firewall', { tenantId: 'acme', labels: acmeLabels, labelSelector: 'tenant_id=acme', rules: [{ direction: 'in', protocol: 'tcp', port: '22', cidrs: ['10.0.0.0/8'] }] }))
+      .toThrow('[tenant-acme/firewall] firewall of tenant acme has no outbound rule; egress would be open to the world');
+  });
+});
+
+describe('firewall-selects-tenant', () => {
+  it('fails if a firewall is applied to another tenant\'s selector', () => {
+    const msg = synthErrorWith((s) => new Firewall(s, 'wrong_selector', {
+      name: 'x', labels: acmeLabels, applyTo: [{ labelSelector: 'tenant_id=globex' }],
+      rule: [{ direction: 'out', protocol: 'tcp', port: 'any', destinationIps: ['10.12.0.0/16'] }],
+    }));
+    expect(msg).toContain('firewall-selects-tenant: hcloud_firewall.wrong_selector is applied to [tenant_id=globex]; expected exactly label_selector tenant_id=acme');
+  });
+});
+
+describe('no-world-open-ingress', () => {
+  const worldSsh = (s: TenantStack) => new Firewall(s, 'world_ssh', {
+    name: 'x', labels: acmeLabels, applyTo: [{ labelSelector: 'tenant_id=acme' }],
+    rule: [
+      { direction: 'in', protocol: 'tcp', port: '22', sourceIps: ['0.0.0.0/0', '::/0'] },
+      { direction: 'out', protocol: 'tcp', port: 'any', destinationIps: ['10.12.0.0/16'] },
+    ],
+  });
+
+  it('fails if an inbound rule opens port 22 to the world without public: true', () => {
+    expect(synthErrorWith(worldSsh)).toContain('no-world-open-ingress: hcloud_firewall.world_ssh opens tcp port 22 to 0.0.0.0/0, ::/0; only 80 and 443 may be world-open unless the tenant file marks the rule public: true');
+  });
+
+  it('accepts a world-open port the tenant file marks public: true', () => {
+    const declared: Tenant = { ...acme, ingress: [...acme.ingress, { direction: 'in', protocol: 'tcp', port: '22', cidrs: ['0.0.0.0/0', '::/0'], public: true }] };
+    const { json } = synthTenant(fleet, declared);
+    expect(checkIsolation(json, { tenantId: 'acme', networkCidr: acme.networkCidr, publicIngress: declared.ingress.filter((r) => r.public) })).toEqual([]);
+  });
+
+  it('accepts 443 open to the world', () => {
+    const { json } = synthTenant(fleet, tenant(fleet, 'globex'));
+    expect(json.resource.hcloud_firewall.firewall.rule).toContainEqual(expect.objectContaining({ port: '443', source_ips: ['0.0.0.0/0', '::/0'] }));
+    expect(checkIsolation(json, { tenantId: 'globex', networkCidr: '10.13.0.0/16', publicIngress: [] })).toEqual([]);
+  });
+});
+
+describe('server-own-network', () => {
+  it('fails if a server joins a network by a literal id (not its tenant\'s)', () => {
+    const msg = synthErrorWith((s) => new Server(s, 'intruder', {
+      name: 'tenant-acme-intruder-1', serverType: 'cx22', image: 'ubuntu-24.04', location: 'nbg1', labels: { ...acmeLabels, role: 'x' },
+      network: [{ networkId: 4711, ip: '10.13.1.50' }],
+    }));
+    expect(msg).toContain('server-own-network: hcloud_server.intruder joins network 4711, which is not tenant acme\'s own network 10.12.0.0/16');
+  });
+
+  it('fails if a server joins a second network of the stack that is not the tenant range', () => {
+    const msg = synthErrorWith((s) => {
+      const other = new Network(s, 'other_net', { name: 'other', ipRange: '10.13.0.0/16', labels: acmeLabels });
+      new Server(s, 'bridge', {
+        name: 'tenant-acme-bridge-1', serverType: 'cx22', image: 'ubuntu-24.04', location: 'nbg1', labels: { ...acmeLabels, role: 'x' },
+        network: [{ networkId: other.id as unknown as number, ip: '10.13.1.9' }],
+      });
+    });
+    expect(msg).toContain('server-own-network: hcloud_server.bridge joins network ${hcloud_network.other_net.id}, which is not tenant acme\'s own network');
+  });
+});
+
+describe('no-cross-stack-reference', () => {
+  it('fails if a resource of one tenant references another tenant\'s stack', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'xstack-'));
+    const app = new App({ outdir });
+    const a = new TenantStack(app, { tenant: acme, platform: fleet.platform, projectRoot: REPO_ROOT });
+    const g = new TenantStack(app, { tenant: tenant(fleet, 'globex'), platform: fleet.platform, projectRoot: REPO_ROOT });
+    const globexNetwork = g.node.findChild('network').node.findChild('network') as Network;
+    new Server(a, 'borrowed', {
+      name: 'tenant-acme-borrowed-1', serverType: 'cx22', image: 'ubuntu-24.04', location: 'nbg1', labels: { ...acmeLabels, role: 'x' },
+      network: [{ networkId: globexNetwork.id as unknown as number }],
+    });
+    let msg = '';
+    try { app.synth(); } catch (e) { msg = (e as Error).message; }
+    fs.rmSync(outdir, { recursive: true, force: true });
+    expect(msg).toContain('no-cross-stack-reference: data.terraform_remote_state.');
+    expect(msg).toContain('a tenant stack must not reference another stack');
+    expect(msg).toContain('server-own-network: hcloud_server.borrowed joins network');
+  });
+});

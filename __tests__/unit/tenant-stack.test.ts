@@ -1,0 +1,163 @@
+import { exampleFleet, synthTenant, tenant } from '../helpers/fleet';
+import { tenantSelector } from '../../lib/labels';
+import { firewallRules } from '../../lib/firewall-rules';
+import { stackResources } from '../../constructs/isolation/rule';
+import { LABELLED_TYPES } from '../../constructs/isolation/rules/tenant-label';
+
+const fleet = exampleFleet();
+
+describe.each(fleet.tenants.map((t) => [t.id]))('TenantStack %s', (id) => {
+  const t = tenant(fleet, id);
+  const { json, synthesized } = synthTenant(fleet, t);
+  const resources = stackResources(json);
+  const of = (type: string) => resources.filter((r) => r.type === type);
+
+  it('matches the snapshot', () => {
+    expect(synthesized).toMatchSnapshot();
+  });
+
+  it(`creates network 10.${t.seq}.0.0/16 and a cloud subnet 10.${t.seq}.1.0/24 in the location's zone`, () => {
+    expect(of('hcloud_network').map((r) => r.config.ip_range)).toEqual([`10.${t.seq}.0.0/16`]);
+    const [subnet] = of('hcloud_network_subnet');
+    expect(subnet.config).toMatchObject({ type: 'cloud', ip_range: `10.${t.seq}.1.0/24`, network_zone: t.networkZone });
+    expect(subnet.config.network_id).toBe('${hcloud_network.network.id}');
+  });
+
+  it('labels every labelled resource with tenant_id, environment and managed_by; servers also with role', () => {
+    const labelled = resources.filter((r) => LABELLED_TYPES.has(r.type));
+    expect(labelled.length).toBeGreaterThan(3);
+    for (const r of labelled) {
+      expect(r.config.labels).toMatchObject({ tenant_id: t.id, environment: t.environment, managed_by: 'hetzner-tenants' });
+    }
+    for (const s of of('hcloud_server')) {
+      const spec = t.servers.find((x) => x.name === s.config.name)!;
+      expect((s.config.labels as Record<string, string>).role).toBe(spec.role);
+    }
+  });
+
+  it('names servers tenant-<id>-<group>-<n> with deterministic private IPs on the own network', () => {
+    const servers = of('hcloud_server');
+    expect(servers.map((s) => s.config.name)).toEqual(t.servers.map((s) => s.name));
+    for (const s of servers) {
+      const spec = t.servers.find((x) => x.name === s.config.name)!;
+      expect(s.config.network).toEqual([{ network_id: '${hcloud_network.network.id}', ip: spec.privateIp }]);
+      expect(spec.privateIp.startsWith(`10.${t.seq}.1.`)).toBe(true);
+      expect(s.config.location).toBe(t.location);
+      const production = t.environment === 'production';
+      expect(s.config).toMatchObject({ backups: production, delete_protection: production, rebuild_protection: production });
+    }
+  });
+
+  it('has one firewall tenant-<id>-fw with every rule, applied by the tenant label selector', () => {
+    const [fw, ...more] = of('hcloud_firewall');
+    expect(more).toHaveLength(0);
+    expect(fw.config.name).toBe(`tenant-${t.id}-fw`);
+    expect(fw.config.apply_to).toEqual([{ label_selector: tenantSelector(t.id) }]);
+    expect(fw.config.apply_to).toEqual([{ label_selector: `tenant_id=${t.id}` }]);
+    const rules = fw.config.rule as Array<Record<string, unknown>>;
+    const expected = firewallRules(t);
+    expect(rules).toHaveLength(expected.length);
+    expected.forEach((r, i) => {
+      expect(rules[i]).toMatchObject({ direction: r.direction, protocol: r.protocol });
+      expect(rules[i][r.direction === 'in' ? 'source_ips' : 'destination_ips']).toEqual(r.cidrs);
+    });
+    // Egress is closed: there is an outbound rule, and it includes the own network.
+    const out = rules.filter((r) => r.direction === 'out');
+    expect(out.length).toBeGreaterThan(0);
+    expect(out.some((r) => (r.destination_ips as string[]).includes(t.networkCidr))).toBe(true);
+    if (t.mode === 'offline') {
+      for (const r of out) expect(r.destination_ips).toEqual([t.networkCidr]);
+    }
+    // Inbound from the own network on every port.
+    expect(rules).toContainEqual(expect.objectContaining({ direction: 'in', protocol: 'tcp', port: 'any', source_ips: [t.networkCidr] }));
+  });
+
+  it('creates DNS A and AAAA rrsets pointing at the target servers', () => {
+    const rrsets = of('hcloud_zone_rrset');
+    expect(rrsets).toHaveLength(t.dnsRecords.length * 2);
+    for (const rec of t.dnsRecords) {
+      const server = of('hcloud_server').find((s) => s.config.name === rec.server)!;
+      for (const [type, attr] of [['A', 'ipv4_address'], ['AAAA', 'ipv6_address']]) {
+        const rr = rrsets.find((r) => r.config.name === rec.name && r.config.type === type)!;
+        expect(rr.config).toMatchObject({ zone: fleet.platform.dns.zone, ttl: rec.ttl });
+        expect(rr.config.records).toEqual([{ value: `\${hcloud_server.${server.name}.${attr}}`, comment: expect.any(String) }]);
+      }
+    }
+  });
+
+  it('attaches the volume to the first server, when the tenant has one', () => {
+    const volumes = of('hcloud_volume');
+    if (!t.volume) {
+      expect(volumes).toHaveLength(0);
+      return;
+    }
+    expect(volumes[0].config).toMatchObject({ size: t.volume.sizeGb, format: t.volume.format, location: t.location });
+    const first = of('hcloud_server')[0];
+    expect(of('hcloud_volume_attachment')[0].config).toMatchObject({ server_id: `\${hcloud_server.${first.name}.id}`, volume_id: '${hcloud_volume.volume.id}' });
+  });
+
+  it('keeps its state in its own file and no token in the JSON', () => {
+    expect(json.terraform.backend).toEqual({ local: { path: `../../../state/tenant-${t.id}.tfstate` } });
+    expect(json.provider.hcloud).toEqual([{}]);
+    expect(synthesized).not.toMatch(/token/i);
+    expect(json.terraform.required_providers.hcloud).toEqual({ source: 'registry.opentofu.org/hetznercloud/hcloud', version: '1.68.0' });
+  });
+
+  it('outputs what Ansible and later steps need', () => {
+    expect(Object.keys(json.output).sort()).toEqual(
+      ['ansible_vars', 'firewall_id', 'network_id', 'server_ipv4', 'server_ipv6', 'server_names', 'server_private_ips', ...(t.volume ? ['volume_id'] : [])].sort(),
+    );
+    expect(json.output.ansible_vars.value).toMatchObject({ tenant_id: t.id, tenant_cidr: t.networkCidr });
+  });
+
+  it('has no post-apply step unless asked (plans stay pure)', () => {
+    expect(json.resource.terraform_data).toBeUndefined();
+  });
+});
+
+describe('TenantStack options', () => {
+  const acme = tenant(fleet, 'acme');
+
+  it('adds a terraform_data post-apply step re-triggered by the servers when postApply is on', () => {
+    const { json } = synthTenant(fleet, acme, { postApply: true });
+    const step = json.resource.terraform_data.post_apply;
+    expect(step.triggers_replace).toEqual(acme.servers.map((s) => `\${hcloud_server.server_${s.group}_${s.index}.id}`));
+    expect(step.provisioner[0]['local-exec'].command).toContain('ansible-playbook playbooks/tenant.yml');
+    expect(step.provisioner[0]['local-exec'].command).toContain('"tenant_id":"acme"');
+  });
+
+  it('uses a sensitive variable for a bring-your-own-project token, never the value', () => {
+    process.env.ACME_HCLOUD_TOKEN = 'x'.repeat(64);
+    const { json, synthesized } = synthTenant(fleet, { ...acme, hcloudTokenEnv: 'ACME_HCLOUD_TOKEN' });
+    expect(json.variable.ACME_HCLOUD_TOKEN).toMatchObject({ sensitive: true, type: 'string' });
+    expect(json.provider.hcloud).toEqual([{ token: '${var.ACME_HCLOUD_TOKEN}' }]);
+    expect(synthesized).not.toContain('x'.repeat(64));
+    delete process.env.ACME_HCLOUD_TOKEN;
+  });
+
+  it('uses one S3 state key per tenant with lock files when the platform selects s3', () => {
+    const platform = { ...fleet.platform, state: { backend: 's3' as const, bucket: 'tofu-state', endpoint: 'https://fsn1.your-objectstorage.com', region: 'eu-central', key_prefix: 'tenants', use_lockfile: true } };
+    const { json } = synthTenant({ ...fleet, platform }, acme);
+    expect(json.terraform.backend.s3).toMatchObject({ bucket: 'tofu-state', key: 'tenants/tenant-acme.tfstate', use_lockfile: true, use_path_style: true, endpoints: { s3: 'https://fsn1.your-objectstorage.com' } });
+  });
+
+  it('shares no resource name, network range or tenant label between two tenants', () => {
+    const names = new Map<string, string>();
+    const ranges = new Set<string>();
+    for (const t of fleet.tenants) {
+      const { json } = synthTenant(fleet, t);
+      for (const r of stackResources(json)) {
+        const name = r.config.name as string | undefined;
+        if (name && r.type !== 'hcloud_zone_rrset') {
+          expect(names.get(`${r.type}:${name}`)).toBeUndefined();
+          names.set(`${r.type}:${name}`, t.id);
+        }
+        if (r.type === 'hcloud_network') {
+          expect(ranges.has(r.config.ip_range as string)).toBe(false);
+          ranges.add(r.config.ip_range as string);
+        }
+      }
+    }
+    expect(ranges.size).toBe(fleet.tenants.length);
+  });
+});

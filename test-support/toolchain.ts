@@ -1,0 +1,61 @@
+/**
+ * The integration suites' door to the real toolchain. A missing tool fails
+ * the suite with the tool's name and how to install it; it never skips.
+ */
+import { execFileSync, spawnSync, SpawnSyncReturns } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+export const TOOLS_DIR = process.env.TENANT_TOOLS_DIR ?? path.join(os.homedir(), '.cache', 'tenant-platform-tools');
+const BIN = path.join(TOOLS_DIR, 'bin');
+
+/** The environment our tools run with: toolchain first on PATH, offline provider mirror. */
+export function toolEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    PATH: [BIN, '/usr/lib/postgresql/15/bin', process.env.PATH].join(path.delimiter),
+    TF_CLI_CONFIG_FILE: path.join(TOOLS_DIR, 'tofurc'),
+    TERRAFORM_BINARY_NAME: path.join(BIN, 'tofu'),
+    CHECKPOINT_DISABLE: '1',
+    TF_IN_AUTOMATION: '1',
+    ...extra,
+  };
+}
+
+/** Absolute path of a required tool, or an error that says how to get it. */
+export function requireTool(name: string): string {
+  const candidates = [path.join(BIN, name), ...(process.env.PATH ?? '').split(path.delimiter).map((d) => path.join(d, name)), path.join('/usr/lib/postgresql/15/bin', name)];
+  const found = candidates.find((c) => fs.existsSync(c));
+  if (!found) {
+    throw new Error(`missing tool: ${name} is not installed (looked in ${BIN} and PATH). Install the toolchain with: npm run tools`);
+  }
+  return found;
+}
+
+/** A 64-character dummy: the provider checks the length, and a plan of new resources makes no API call. */
+export const DUMMY_HCLOUD_TOKEN = 'offline-dummy-token-'.padEnd(64, '0');
+
+export interface TofuResult { status: number; stdout: string; stderr: string }
+
+export function tofu(cwd: string, args: string[], env: Record<string, string> = {}): TofuResult {
+  const bin = requireTool('tofu');
+  const r: SpawnSyncReturns<string> = spawnSync(bin, args, {
+    cwd,
+    env: toolEnv({ HCLOUD_TOKEN: DUMMY_HCLOUD_TOKEN, ...env }),
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Runs tofu and throws with its stderr when it fails. */
+export function tofuOk(cwd: string, args: string[], env: Record<string, string> = {}): string {
+  const r = tofu(cwd, args, env);
+  if (r.status !== 0) throw new Error(`tofu ${args.join(' ')} failed in ${cwd} (exit ${r.status}):\n${r.stderr}\n${r.stdout}`);
+  return r.stdout;
+}
+
+export function toolVersion(name: string, args = ['--version']): string {
+  return execFileSync(requireTool(name), args, { env: toolEnv(), encoding: 'utf8' }).split('\n')[0];
+}
