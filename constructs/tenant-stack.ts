@@ -118,8 +118,23 @@ export class TenantStack extends TerraformStack {
       publicIngress: tenant.ingress.filter((r) => r.public),
     };
     this.node.addValidation({
-      validate: () => checkIsolation(this.toTerraform() as StackJson, context).map(formatFinding),
+      validate: () => {
+        const json = super.toTerraform();
+        this.validatedJson = json;
+        return checkIsolation(json as StackJson, context).map(formatFinding);
+      },
     });
+  }
+
+  // Synthesis validates, then renders the stack again; resolving a stack is
+  // the costliest step of a synth, so the render the isolation check just
+  // made is handed over once instead of being computed twice.
+  private validatedJson?: ReturnType<TerraformStack['toTerraform']>;
+
+  public toTerraform(): ReturnType<TerraformStack['toTerraform']> {
+    const json = this.validatedJson;
+    this.validatedJson = undefined;
+    return json ?? super.toTerraform();
   }
 
   private output(name: string, value: unknown, description: string) {

@@ -1,0 +1,47 @@
+/** Generates a fleet of N valid tenant files (plus the example platform file) for benchmarks. */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const LOCATIONS = ['fsn1', 'nbg1', 'hel1', 'ash', 'hil', 'sin'];
+const ENVIRONMENTS = ['production', 'staging', 'development'];
+
+/** Tenant file text for bench tenant number i (1-based); seq wraps at 254 via ids only when n <= 254. */
+export function benchTenantYaml(i: number): string {
+  const id = `t${String(i).padStart(4, '0')}`;
+  const offline = i % 4 === 0;
+  return [
+    `id: ${id}`,
+    `seq: ${((i - 1) % 254) + 1}`,
+    `environment: ${ENVIRONMENTS[i % 3]}`,
+    `mode: ${offline ? 'offline' : 'online'}`,
+    `location: ${LOCATIONS[i % LOCATIONS.length]}`,
+    'servers:',
+    '  - { name: app, role: worker, count: 2 }',
+    '  - { name: db, role: database, type: cx32 }',
+    'volume: { size_gb: 50, format: ext4 }',
+    'dns:',
+    `  records: [{ name: ${id}, target: app }]`,
+    'firewall:',
+    '  ingress:',
+    '    - { port: 443, from: [gateway] }',
+    '    - { port: 22, from: [management] }',
+    ...(offline ? [] : ['  egress:', '    - { port: 443, to: [198.51.100.0/24] }']),
+    'storage: { postgres: true, minio: true }',
+    '',
+  ].join('\n');
+}
+
+/**
+ * Writes N tenants into a new temp dir with the repo's platform file. Fleets
+ * over 254 tenants reuse seq values, which the fleet check rejects, so such
+ * fleets are split into shards of at most 254 tenants by the caller.
+ */
+export function generateFleet(n: number, repoRoot: string, first = 1): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-fleet-${n}-`));
+  fs.copyFileSync(path.join(repoRoot, 'tenants', '_platform.yaml'), path.join(dir, '_platform.yaml'));
+  for (let i = first; i < first + n; i++) {
+    fs.writeFileSync(path.join(dir, `t${String(i).padStart(4, '0')}.yaml`), benchTenantYaml(i));
+  }
+  return dir;
+}

@@ -1,0 +1,27 @@
+/**
+ * `npm run bench`: every benchmark, numbers printed for the issue notes.
+ * BENCH=synth,validate runs a subset. Benchmarks measure; tests never time.
+ */
+import { benchSynth } from './synth';
+
+type Bench = [name: string, run: () => Promise<string[]>];
+
+const benches: Bench[] = [
+  ['synth', benchSynth],
+];
+
+async function main() {
+  const only = process.env.BENCH?.split(',');
+  for (const [name, run] of benches) {
+    if (only && !only.includes(name)) continue;
+    const started = Date.now();
+    console.log(`## ${name}`);
+    for (const line of await run()) console.log(`  ${line}`);
+    console.log(`  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
