@@ -27,9 +27,9 @@ function main(): number {
     return 1;
   }
   const width = Math.max(...summary.map((s) => s.stack.length), 5);
-  console.error(`Synthesized ${summary.length} tenant stack(s) from ${dir}:`);
+  console.log(`Synthesized ${summary.length} tenant stack(s) from ${dir}:`);
   for (const s of summary) {
-    console.error(`  ${s.stack.padEnd(width)}  ${s.environment.padEnd(11)} ${s.location.padEnd(5)} ${String(s.resources).padStart(3)} resources`);
+    console.log(`  ${s.stack.padEnd(width)}  ${s.environment.padEnd(11)} ${s.location.padEnd(5)} ${String(s.resources).padStart(3)} resources`);
   }
   return 0;
 }

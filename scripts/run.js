@@ -4,6 +4,7 @@
 // `npm run typecheck`, not here. The bundle is rebuilt only when one of its
 // input files changed, so a warm start costs a few stat() calls; ts-node
 // (the CDKTF template's runner) takes seconds to start instead.
+require('./tools-env');
 const fs = require('fs');
 const path = require('path');
 
