@@ -1,0 +1,65 @@
+/**
+ * Synthesis is all or nothing: a fleet that fails validation or an isolation
+ * rule writes nothing and leaves the previous output untouched.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { synthFleet } from '../../lib/synth';
+import { exampleFleet, REPO_ROOT, tenant } from '../helpers/fleet';
+
+const fleet = exampleFleet();
+let work: string;
+beforeEach(() => { work = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-')); });
+afterEach(() => fs.rmSync(work, { recursive: true, force: true }));
+
+function previousOutput(outdir: string): string {
+  fs.mkdirSync(path.join(outdir, 'stacks', 'tenant-old'), { recursive: true });
+  const marker = path.join(outdir, 'stacks', 'tenant-old', 'cdk.tf.json');
+  fs.writeFileSync(marker, '{"previous": true}');
+  return marker;
+}
+
+it('writes one stack directory per tenant and reports resources per tenant', () => {
+  const outdir = path.join(work, 'cdktf.out');
+  const summary = synthFleet(fleet, { outdir, projectRoot: work, postApply: false });
+  expect(summary.map((s) => s.stack)).toEqual(['tenant-acme', 'tenant-globex', 'tenant-initech']);
+  expect(summary.find((s) => s.tenant === 'acme')!.resources).toBe(12);
+  expect(fs.readdirSync(path.join(outdir, 'stacks')).sort()).toEqual(['tenant-acme', 'tenant-globex', 'tenant-initech']);
+  expect(fs.readdirSync(work).sort()).toEqual(['cdktf.out']);
+});
+
+it('synthesizes only the tenants asked for', () => {
+  const outdir = path.join(work, 'cdktf.out');
+  expect(synthFleet(fleet, { outdir, projectRoot: work, only: ['globex'] }).map((s) => s.tenant)).toEqual(['globex']);
+});
+
+it('fails if a stack breaks an isolation rule, and leaves the previous output untouched', () => {
+  const outdir = path.join(work, 'cdktf.out');
+  const marker = previousOutput(outdir);
+  const acme = tenant(fleet, 'acme');
+  const bad = { ...acme, ingress: [...acme.ingress, { direction: 'in' as const, protocol: 'tcp' as const, port: '5432', cidrs: ['0.0.0.0/0'] }] };
+  expect(() => synthFleet({ ...fleet, tenants: [bad, tenant(fleet, 'globex')] }, { outdir, projectRoot: work }))
+    .toThrow('[tenant-acme] no-world-open-ingress: hcloud_firewall.firewall opens tcp port 5432 to 0.0.0.0/0');
+  expect(fs.readFileSync(marker, 'utf8')).toBe('{"previous": true}');
+  expect(fs.readdirSync(path.join(outdir, 'stacks'))).toEqual(['tenant-old']);
+  expect(fs.readdirSync(work)).toEqual(['cdktf.out']);
+});
+
+it('fails if a tenant file is invalid: main prints the error with file:line and writes nothing', () => {
+  const tenants = path.join(work, 'tenants');
+  fs.mkdirSync(tenants);
+  fs.copyFileSync(path.join(REPO_ROOT, 'tenants', '_platform.yaml'), path.join(tenants, '_platform.yaml'));
+  fs.copyFileSync(path.join(REPO_ROOT, 'tenants', 'globex.yaml'), path.join(tenants, 'globex.yaml'));
+  fs.writeFileSync(path.join(tenants, 'broken.yaml'), 'id: broken\nseq: 300\nenvironment: production\nservers: [{ name: app }]\n');
+  const outdir = path.join(work, 'cdktf.out');
+  const marker = previousOutput(outdir);
+  const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'run.js'), 'main.ts'], {
+    cwd: REPO_ROOT, env: { ...process.env, TENANTS_DIR: tenants, CDKTF_OUTDIR: outdir }, encoding: 'utf8',
+  });
+  expect(r.status).toBe(1);
+  expect(r.stderr).toContain(`${path.join(tenants, 'broken.yaml')}:2:6: seq:`);
+  expect(r.stderr).toContain('nothing was synthesized');
+  expect(fs.readFileSync(marker, 'utf8')).toBe('{"previous": true}');
+});
