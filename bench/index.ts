@@ -3,10 +3,12 @@
  * BENCH=synth,validate runs a subset. Benchmarks measure; tests never time.
  */
 import { benchSynth } from './synth';
+import { benchValidate } from './validate';
 
 type Bench = [name: string, run: () => Promise<string[]>];
 
 const benches: Bench[] = [
+  ['validate', benchValidate],
   ['synth', benchSynth],
 ];
 

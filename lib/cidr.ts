@@ -39,11 +39,11 @@ function parseIpv6(text: string): bigint | undefined {
   const groups = (s: string): string[] => (s === '' ? [] : s.split(':'));
   const head = groups(halves[0]);
   const tail = halves.length === 2 ? groups(halves[1]) : [];
-  const words: number[] = [];
-  const pushGroups = (gs: string[], into: number[]): boolean => {
+  // A dotted IPv4 part may only end the whole address (::ffff:192.0.2.1).
+  const pushGroups = (gs: string[], into: number[], endsAddress: boolean): boolean => {
     for (let i = 0; i < gs.length; i++) {
       const g = gs[i];
-      if (i === gs.length - 1 && g.includes('.')) {
+      if (endsAddress && i === gs.length - 1 && g.includes('.')) {
         const v4 = parseIpv4(g);
         if (v4 === undefined) return false;
         into.push(Number(v4 >> 16n), Number(v4 & 0xffffn));
@@ -56,11 +56,12 @@ function parseIpv6(text: string): bigint | undefined {
   };
   const headWords: number[] = [];
   const tailWords: number[] = [];
-  if (!pushGroups(head, headWords) || !pushGroups(tail, tailWords)) return undefined;
+  if (!pushGroups(head, headWords, halves.length === 1) || !pushGroups(tail, tailWords, true)) return undefined;
+  const words: number[] = [];
   if (halves.length === 2) {
     const fill = 8 - headWords.length - tailWords.length;
     if (fill < 1) return undefined;
-    words.push(...headWords, ...new Array(fill).fill(0), ...tailWords);
+    words.push(...headWords, ...new Array<number>(fill).fill(0), ...tailWords);
   } else {
     if (headWords.length !== 8) return undefined;
     words.push(...headWords);
@@ -88,6 +89,10 @@ function formatIpv6(n: bigint): string {
     i = j;
   }
   const hex = (ws: number[]) => ws.map((w) => w.toString(16)).join(':');
+  // IPv4-mapped addresses keep the dotted quad (RFC 5952, section 5).
+  if (words.slice(0, 5).every((w) => w === 0) && words[5] === 0xffff) {
+    return `::ffff:${formatIpv4(n & 0xffffffffn)}`;
+  }
   if (bestStart < 0) return hex(words);
   return `${hex(words.slice(0, bestStart))}::${hex(words.slice(bestStart + bestLen))}`;
 }
@@ -107,7 +112,7 @@ export function parseCidr(input: string): CidrResult {
   let prefix = bits;
   if (prefixText !== undefined) {
     if (!/^(0|[1-9][0-9]{0,2})$/.test(prefixText) || Number(prefixText) > bits) {
-      return { ok: false, error: `"${input}" has an invalid prefix length; allowed: /0 to /${bits}` };
+      return { ok: false, error: `"${input}" has an invalid prefix length (IPv${version} allows /0 to /${bits})` };
     }
     prefix = Number(prefixText);
   }
@@ -160,7 +165,15 @@ export function isWorld(cidr: string): boolean {
 const RFC1918 = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
 /** True when the range lies inside one of the RFC 1918 private blocks. */
 export function isRfc1918(cidr: string): boolean {
-  return RFC1918.some((block) => cidrContains(block, cidr));
+  return parseCidr(cidr).ok && RFC1918.some((block) => cidrContains(block, cidr));
+}
+
+/** Why `cidr` cannot be a Hetzner private network range, or undefined when it can. */
+export function privateRangeProblem(cidr: string): string | undefined {
+  const parsed = parseCidr(cidr);
+  if (!parsed.ok) return `${parsed.error}; allowed: an RFC 1918 range (${RFC1918.join(', ')})`;
+  if (!isRfc1918(parsed.value.cidr)) return `${cidr} is not a private range; allowed: inside an RFC 1918 block (${RFC1918.join(', ')})`;
+  return undefined;
 }
 
 /** The n-th host address (0 = network address) of an IPv4 range. */

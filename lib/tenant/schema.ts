@@ -4,27 +4,35 @@
  * documented here, once. Cross-field and fleet-wide rules live in `rules.ts`.
  */
 import { z } from 'zod';
-import { LIMITS, LOCATIONS, Location } from '../hetzner';
+import { describeLocations, LIMITS, LOCATIONS, Location } from '../hetzner';
 
 const ID = /^[a-z][a-z0-9-]{0,28}[a-z0-9]$|^[a-z]$/;
 const SHORT_NAME = /^[a-z][a-z0-9-]{0,22}[a-z0-9]$|^[a-z]$/;
 const DNS_NAME = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 const ENV_VAR = /^[A-Z_][A-Z0-9_]*$/;
 
+// What is allowed, said once: the loader puts these after "allowed:" in messages
+// (zod keeps a `.describe()` text through .optional() and .default()).
+const ID_ALLOWED = 'lowercase letters, digits and "-", starting with a letter, ending with a letter or digit, at most 30 characters (it is used in labels and DNS names)';
+const SHORT_NAME_ALLOWED = 'lowercase letters, digits and "-", starting with a letter, at most 24 characters';
+const DNS_NAME_ALLOWED = 'a DNS name inside the platform zone: dot-separated labels of lowercase letters, digits and "-"';
+const PORT_ALLOWED = 'a port 1-65535 (443), a range ("80-85") or "any"';
+const ADDRESS_ALLOWED = 'a list of CIDRs (203.0.113.0/24), IPs, or names of platform `sources`';
+
+const location = z.enum(LOCATIONS as [Location, ...Location[]]).describe(describeLocations());
+
 const portSpec = z.union(
   [
     z.number().int().min(1).max(65535),
-    z.string().regex(/^(any|[0-9]{1,5}(-[0-9]{1,5})?)$/, {
-      message: 'must be a port (443), a range ("80-85") or "any"',
-    }),
+    z.string().regex(/^(any|[0-9]{1,5}(-[0-9]{1,5})?)$/, { message: PORT_ALLOWED }),
   ],
-  { errorMap: () => ({ message: 'must be a port 1-65535, a range like "80-85", or "any"' }) },
-);
+  { errorMap: () => ({ message: PORT_ALLOWED }) },
+).describe(PORT_ALLOWED);
 
 const protocol = z.enum(['tcp', 'udp', 'icmp', 'gre', 'esp']);
 
 /** A list of addresses: CIDRs, bare IPs, or names of `sources` in the platform file. */
-const addressList = z.array(z.string().min(1)).min(1, { message: 'needs at least one address or source name' });
+const addressList = z.array(z.string().min(1).describe('a CIDR, an IP or a platform source name')).min(1).describe(ADDRESS_ALLOWED);
 
 export const ingressRuleSchema = z
   .object({
@@ -55,30 +63,36 @@ export const egressRuleSchema = z
 export const serverGroupSchema = z
   .object({
     /** Group name; servers become tenant-<id>-<name>-1..<count>. */
-    name: z.string().regex(SHORT_NAME, { message: 'must be lowercase letters, digits and "-", start with a letter, <= 24 chars' }),
+    name: z.string().regex(SHORT_NAME, { message: SHORT_NAME_ALLOWED }).describe(SHORT_NAME_ALLOWED),
     /** Becomes the `role` label. @default the group name */
     role: z.string().optional(),
     /** Hetzner server type. @default platform `defaults.server_type` */
-    type: z.string().regex(/^[a-z0-9-]+$/, { message: 'must be a Hetzner server type such as cx22' }).optional(),
+    type: z.string().regex(/^[a-z0-9-]+$/, { message: 'a Hetzner server type such as cx22' }).describe('a Hetzner server type such as cx22').optional(),
     /** Image name. @default platform `defaults.image` */
     image: z.string().min(1).optional(),
     /** How many servers of this group. @default 1 */
-    count: z.number().int().min(1).max(LIMITS.serversPerNetwork).default(1),
+    count: z
+      .number()
+      .int()
+      .min(1)
+      .max(LIMITS.serversPerNetwork)
+      .describe(`an integer 1..${LIMITS.serversPerNetwork} (a Hetzner network holds at most ${LIMITS.serversPerNetwork} servers)`)
+      .default(1),
   })
   .strict();
 
 export const tenantFileSchema = z
   .object({
     /** Must equal the file name; lowercase, starts with a letter, <= 30 chars. Cannot change after creation. */
-    id: z.string().regex(ID, { message: 'must be lowercase letters, digits and "-", start with a letter, end alphanumeric, <= 30 chars' }),
+    id: z.string().regex(ID, { message: ID_ALLOWED }).describe(ID_ALLOWED),
     /** 1..254, unique in the fleet: network 10.<seq>.0.0/16. Cannot change after creation. */
-    seq: z.number().int().min(1).max(254),
+    seq: z.number().int().min(1).max(254).describe('an integer 1..254, unique in the fleet (network 10.<seq>.0.0/16)'),
     environment: z.enum(['production', 'staging', 'development']),
     /** offline: no egress beyond the tenant's own network. @default online */
     mode: z.enum(['online', 'offline']).default('online'),
     /** Hetzner location; the network zone follows from it. @default platform `defaults.location` */
-    location: z.enum(LOCATIONS as [Location, ...Location[]]).optional(),
-    servers: z.array(serverGroupSchema).min(1, { message: 'needs at least one server group' }),
+    location: location.optional(),
+    servers: z.array(serverGroupSchema).min(1).describe('a list of at least one server group (name, role, type, image, count)'),
     /** One volume attached to the first server. @default no volume */
     volume: z
       .object({
@@ -96,9 +110,9 @@ export const tenantFileSchema = z
             z
               .object({
                 /** Name inside the platform zone: `acme` -> acme.<zone>. */
-                name: z.string().regex(DNS_NAME, { message: 'must be a DNS name inside the platform zone (lowercase labels, digits, "-")' }),
+                name: z.string().regex(DNS_NAME, { message: DNS_NAME_ALLOWED }).describe(DNS_NAME_ALLOWED),
                 /** Server group whose first server the record points at. */
-                target: z.string(),
+                target: z.string().describe('the name of one of this tenant\'s server groups'),
                 /** @default platform `dns.ttl` */
                 ttl: z.number().int().min(60).max(86400).optional(),
               })
@@ -135,7 +149,11 @@ export const tenantFileSchema = z
       .strict()
       .default({}),
     /** Bring-your-own Hetzner project: the environment variable holding this tenant's token. @default the platform token HCLOUD_TOKEN */
-    hcloud_token_env: z.string().regex(ENV_VAR, { message: 'must be an environment variable name (A-Z, 0-9, _)' }).optional(),
+    hcloud_token_env: z
+      .string()
+      .regex(ENV_VAR, { message: 'an environment variable name (A-Z, 0-9, _)' })
+      .describe('an environment variable name (A-Z, 0-9, _)')
+      .optional(),
     /** Set to true to let a plan review accept destroying this production tenant's volume or servers. @default false */
     allow_destroy: z.boolean().default(false),
   })
@@ -148,7 +166,10 @@ export const platformFileSchema = z
     dns: z
       .object({
         /** The platform zone; tenant records live inside it. */
-        zone: z.string().regex(DNS_NAME, { message: 'must be a DNS zone name such as tenants.example.com' }),
+        zone: z
+          .string()
+          .regex(DNS_NAME, { message: 'a DNS zone name such as tenants.example.com' })
+          .describe('a DNS zone name such as tenants.example.com'),
         /** @default 300 */
         ttl: z.number().int().min(60).max(86400).default(300),
       })
@@ -164,7 +185,7 @@ export const platformFileSchema = z
         /** @default cx22 */
         server_type: z.string().default('cx22'),
         /** @default nbg1 */
-        location: z.enum(LOCATIONS as [Location, ...Location[]]).default('nbg1'),
+        location: location.default('nbg1'),
       })
       .strict()
       .default({}),
@@ -202,7 +223,11 @@ export const platformFileSchema = z
         /** Directory of private age keys, outside the repo. SOPS_AGE_KEY_DIR overrides. @default ~/.config/hetzner-tenants/age */
         age_key_dir: z.string().default('~/.config/hetzner-tenants/age'),
         /** Platform recovery recipient added to every tenant's secrets file. */
-        recovery_recipient: z.string().regex(/^age1[0-9a-z]{58}$/, { message: 'must be an age public key (age1...)' }).optional(),
+        recovery_recipient: z
+          .string()
+          .regex(/^age1[0-9a-z]{58}$/, { message: 'an age public key (age1 and 58 lowercase letters or digits)' })
+          .describe('an age public key (age1 and 58 lowercase letters or digits)')
+          .optional(),
       })
       .strict()
       .default({}),

@@ -1,0 +1,96 @@
+/**
+ * The text of a new tenant file: every key present or shown commented out,
+ * each with what it means, what is allowed and what cannot change later.
+ * Pure; `npm run tenant:new` (new-command.ts) writes it.
+ */
+import { describeLocations, LIMITS, Location, NETWORK_ZONE_BY_LOCATION } from '../hetzner';
+import { networkCidr, serverName, subnetCidr } from '../naming';
+import type { Platform } from './model';
+import type { TenantFile } from './schema';
+
+export interface ScaffoldInput {
+  readonly id: string;
+  readonly seq: number;
+  readonly environment: TenantFile['environment'];
+  readonly mode: TenantFile['mode'];
+  readonly location: Location;
+  /** What the comments and the firewall example refer to. */
+  readonly platform: Pick<Platform, 'dns' | 'sources' | 'defaults' | 'quotas'>;
+}
+
+/** The management source opens SSH in a new tenant when the platform defines it. */
+export const SSH_SOURCE = 'management';
+
+export function scaffoldTenant(input: ScaffoldInput): string {
+  const { id, seq, environment, mode, location, platform } = input;
+  const sourceNames = Object.keys(platform.sources).sort();
+  const sourcesText = sourceNames.length > 0 ? sourceNames.join(', ') : 'none defined yet';
+  const exampleSource = sourceNames.includes('gateway') ? 'gateway' : sourceNames[0] ?? '203.0.113.0/24';
+  const sshFromManagement = sourceNames.includes(SSH_SOURCE);
+  const maxServers = Math.min(platform.quotas.max_servers_per_tenant, LIMITS.serversPerNetwork);
+  const maxVolume = platform.quotas.max_volume_gb_per_tenant;
+
+  const lines = [
+    `# Tenant ${id}, created by \`npm run tenant:new\`. Check it with \`npm run validate\`.`,
+    '# Keys marked (required) must stay; every other key may be removed to get its default.',
+    '# Every key and default: lib/tenant/schema.ts. Fleet-wide settings: _platform.yaml.',
+    '',
+    '# (required) Must equal the file name. Used in names, labels and DNS. Cannot change after creation.',
+    `id: ${id}`,
+    `# (required) 1..254, unique in the fleet: network ${networkCidr(seq)}, subnet ${subnetCidr(seq)}.`,
+    '# Cannot change after creation.',
+    `seq: ${seq}`,
+    '# (required) production | staging | development (becomes the environment label).',
+    `environment: ${environment}`,
+    '# online | offline. Offline: no egress beyond the tenant network, so no egress rules.',
+    `mode: ${mode}`,
+    `# ${describeLocations()}.`,
+    `# The network zone follows from it (here ${NETWORK_ZONE_BY_LOCATION[location]}). Cannot change after creation.`,
+    `location: ${location}`,
+    '',
+    `# (required) Server groups. A group "app" with count 2 becomes ${serverName(id, 'app', 1)} and -2.`,
+    `# At most ${maxServers} servers in all (platform quota and Hetzner network limit).`,
+    'servers:',
+    '  - name: app              # lowercase letters, digits, "-"; at most 24 characters',
+    '    # role: app            # the role label; default: the group name',
+    `    # type: ${platform.defaults.server_type.padEnd(14)} # Hetzner server type; default: platform defaults.server_type`,
+    `    # image: ${platform.defaults.image.padEnd(13)} # default: platform defaults.image`,
+    `    count: 1               # 1..${maxServers}`,
+    '',
+    '# One volume, attached to the first server. Default: none. Uncomment to add one.',
+    '# volume:',
+    `#   size_gb: 10            # ${LIMITS.volumeMinGb}..${maxVolume} (platform quota)`,
+    '#   format: ext4           # ext4 | xfs; cannot change after creation',
+    '',
+    `# Records in the platform zone ${platform.dns.zone}, each pointing at the first server of a group.`,
+    'dns:',
+    '  records: []',
+    '  # records:',
+    `  #   - name: ${id.padEnd(13)} # ${id}.${platform.dns.zone} -> ${serverName(id, 'app', 1)}`,
+    '  #     target: app',
+    '',
+    '# Traffic inside the tenant network is always allowed. Addresses: CIDRs, IPs, or the',
+    `# platform sources (${sourcesText}).`,
+    'firewall:',
+    '  # Inbound. Only ports 80 and 443 may be open to the world (0.0.0.0/0, ::/0); any',
+    '  # other port open to the world needs `public: true` on the rule.',
+    ...(sshFromManagement
+      ? ['  ingress:', `    - { port: 22, from: [${SSH_SOURCE}], description: SSH from the management network }`]
+      : ['  ingress: []']),
+    `  #   - { port: 443, from: [${exampleSource}], description: HTTPS }`,
+    ...(mode === 'online'
+      ? [
+          '  # Outbound. With none, the servers reach only their own network.',
+          '  egress: []',
+          '  #   - { port: 443, to: [203.0.113.0/24], description: model API }',
+        ]
+      : ['  # Outbound: none, the tenant is offline (egress rules need mode: online).', '  egress: []']),
+    '',
+    'storage:',
+    `  postgres: false          # true: database tenant_${id.replace(/-/g, '_')} and role tenant_${id.replace(/-/g, '_')}_user`,
+    `  minio: false             # true: bucket tenant-${id}-bucket with its own user and policy`,
+    `  # qdrant: { vector_size: 768, distance: Cosine }   # collection tenant_${id.replace(/-/g, '_')}`,
+    '',
+  ];
+  return lines.join('\n');
+}
