@@ -2,8 +2,8 @@
  * Monthly cost of a tenant's resources, before and after a plan. Pure
  * arithmetic in integer cents (each resource is one invoice line, rounded to
  * the cent), from the attribute values in the plan and a price table.
- * Counted: servers (type and location), their backups, their primary IPv4,
- * standalone primary IPv4s, volumes (per GB). Free on Hetzner: networks,
+ * Counted: servers (type and location), their backups, their primary IPv4
+ * (unless public_net disables it), unassigned primary IPv4s, volumes (per GB). Free on Hetzner: networks,
  * subnets, firewalls, DNS, SSH keys, placement groups, IPv6.
  */
 import type { PriceTable } from './prices';
@@ -56,10 +56,9 @@ export function resourceCost(r: PricedResource, prices: PriceTable): { lines: Co
           lines.push({ address: r.address, what: `backups (${prices.server_backup_percent}%)`, cents: Math.round(price * prices.server_backup_percent) });
         }
       }
-      // With no public_net block the provider enables IPv4; one assigned by id is billed on its hcloud_primary_ip.
+      // With no public_net block the provider gives the server an IPv4 too.
       const net = block(v.public_net);
-      const ipv4 = net?.ipv4_enabled !== false && !(typeof net?.ipv4 === 'number' && net.ipv4 > 0);
-      if (ipv4) {
+      if (net?.ipv4_enabled !== false) {
         const ip = location ? prices.primary_ipv4_month[location] : undefined;
         if (ip === undefined) unpriced.push(`${r.address}: no primary IPv4 price for ${location ?? '(unknown location)'}`);
         else lines.push({ address: r.address, what: `primary IPv4 in ${location}`, cents: toCents(ip) });
@@ -67,7 +66,8 @@ export function resourceCost(r: PricedResource, prices: PriceTable): { lines: Co
       break;
     }
     case 'hcloud_primary_ip': {
-      if (v.type !== 'ipv4') break; // IPv6 primary IPs are free.
+      // IPv6 primary IPs are free; an assigned IPv4 is already counted on its server.
+      if (v.type !== 'ipv4' || (typeof v.assignee_id === 'number' && v.assignee_id > 0)) break;
       const ip = location ? prices.primary_ipv4_month[location] : undefined;
       if (ip === undefined) unpriced.push(`${r.address}: no primary IPv4 price for ${location ?? '(unknown location)'}`);
       else lines.push({ address: r.address, what: `primary IPv4 in ${location}`, cents: toCents(ip) });

@@ -74,6 +74,30 @@ export function shortValue(v: unknown): string {
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
+/** True when `mask` (an after_unknown value) marks anything inside as unknown. */
+function hasUnknown(mask: unknown): boolean {
+  if (mask === true) return true;
+  if (Array.isArray(mask)) return mask.some(hasUnknown);
+  if (mask && typeof mask === 'object') return Object.values(mask).some(hasUnknown);
+  return false;
+}
+
+/** `before` and `after` agree on every leaf of `after` that is known (unknown leaves are skipped). */
+function knownPartsEqual(before: unknown, after: unknown, mask: unknown): boolean {
+  if (mask === true) return true;
+  if (!hasUnknown(mask)) return same(before, after);
+  if (Array.isArray(after) || Array.isArray(before)) {
+    const a = Array.isArray(after) ? after : [];
+    const b = Array.isArray(before) ? before : [];
+    if (a.length !== b.length) return false;
+    return a.every((v, i) => knownPartsEqual(b[i], v, Array.isArray(mask) ? mask[i] : undefined));
+  }
+  const a = (after ?? {}) as Record<string, unknown>;
+  const b = (before ?? {}) as Record<string, unknown>;
+  const m = (mask ?? {}) as Record<string, unknown>;
+  return [...new Set([...Object.keys(a), ...Object.keys(b)])].every((k) => knownPartsEqual(b[k], a[k], m[k]));
+}
+
 /** Top-level attributes that differ, sorted by name; replacement triggers marked. */
 export function attributeChanges(rc: PlanResourceChange): AttributeChange[] {
   const before = rc.change.before ?? {};
@@ -84,19 +108,23 @@ export function attributeChanges(rc: PlanResourceChange): AttributeChange[] {
   const out: AttributeChange[] = [];
   const replacing = changeKind(rc.change.actions) === 'replace';
   for (const name of names) {
-    const wholeUnknown = unknown[name] === true;
+    const mask = unknown[name];
     const hasAfter = Object.prototype.hasOwnProperty.call(after, name);
-    if (!wholeUnknown && same(before[name], hasAfter ? after[name] : undefined)) continue;
-    if (wholeUnknown && !forcing.has(name)) {
-      // Computed values (ids, addresses) that were never set, or that a
-      // replacement recomputes anyway, are noise for a reviewer.
+    const partlyUnknown = hasUnknown(mask);
+    if (!partlyUnknown && same(before[name], hasAfter ? after[name] : undefined)) continue;
+    // Known parts differ: a real change. Known parts agree: the value will be
+    // recomputed, which is news only for an update of something that had a value.
+    const knownChange = !knownPartsEqual(before[name], after[name], mask);
+    if (!knownChange && !forcing.has(name)) {
       if (before[name] === undefined || before[name] === null || replacing) continue;
     }
+    const unknownAfter = mask === true || (partlyUnknown && !knownChange);
+    const present = (v: unknown) => v !== undefined && v !== null;
     out.push({
       name,
-      before: before[name] === undefined || before[name] === null ? undefined : shortValue(before[name]),
-      after: wholeUnknown ? undefined : after[name] === undefined || after[name] === null ? undefined : shortValue(after[name]),
-      ...(wholeUnknown ? { unknownAfter: true } : {}),
+      ...(present(before[name]) ? { before: shortValue(before[name]) } : {}),
+      ...(!unknownAfter && present(after[name]) ? { after: shortValue(after[name]) } : {}),
+      ...(unknownAfter ? { unknownAfter: true } : {}),
       ...(forcing.has(name) ? { forcesReplacement: true } : {}),
     });
   }

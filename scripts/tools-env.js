@@ -10,7 +10,8 @@ process.env.TENANT_TOOLS_DIR = toolsDir;
 if (!(process.env.PATH || '').split(path.delimiter).includes(bin)) {
   process.env.PATH = [bin, '/usr/lib/postgresql/15/bin', process.env.PATH].join(path.delimiter);
 }
-process.env.TF_CLI_CONFIG_FILE = process.env.TF_CLI_CONFIG_FILE || path.join(toolsDir, 'tofurc');
+// Always ours: an inherited one (often a missing ~/.terraformrc) would send tofu init to the registry.
+process.env.TF_CLI_CONFIG_FILE = path.join(toolsDir, 'tofurc');
 // Always an absolute path to our tofu: @cdktf/commons runs `<binary> version` when loaded.
 process.env.TERRAFORM_BINARY_NAME = path.join(bin, 'tofu');
 process.env.CHECKPOINT_DISABLE = '1';

@@ -1,0 +1,144 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { planCost } from '../../review/cost';
+import { dataLossRisks } from '../../review/data-loss';
+import { COMMENT_MARKER, GITHUB_COMMENT_LIMIT, renderReview } from '../../review/markdown';
+import type { PlanJson } from '../../review/plan-json';
+import { summarizePlan } from '../../review/plan-summary';
+import { policyViolations } from '../../review/policy';
+import type { PriceTable } from '../../review/prices';
+import type { ReviewResult, TenantReview } from '../../review/result';
+
+const prices: PriceTable = {
+  date: '2025-10-21', approximate: true, source: 'test', currency: 'EUR', basis: 'net (excl. VAT), monthly cap',
+  volume_gb_month: 0.044, server_backup_percent: 20,
+  primary_ipv4_month: { nbg1: 0.5 },
+  server_types: { cx22: { nbg1: 3.79 }, cx32: { nbg1: 6.8 } },
+};
+const parsed = new Map<string, PlanJson>();
+const fixture = (name: string): PlanJson => {
+  if (!parsed.has(name)) parsed.set(name, JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'plans', name), 'utf8')) as PlanJson);
+  return parsed.get(name)!;
+};
+
+function planned(tenant: string, plan: PlanJson, over: Partial<TenantReview> = {}): TenantReview {
+  const summary = summarizePlan(plan);
+  return {
+    tenant, kind: 'changed', reasons: [`tenant file tenants/${tenant}.yaml changed`], offboarding: false,
+    environment: 'production', allowDestroy: false,
+    summary, cost: planCost(summary, prices), risks: dataLossRisks(summary), isolation: [], ...over,
+  };
+}
+
+function review(tenants: TenantReview[]): ReviewResult {
+  return {
+    base: 'main',
+    tenants,
+    violations: policyViolations(tenants),
+    sharedChanges: [],
+    prices: { date: prices.date, approximate: prices.approximate, currency: prices.currency, basis: prices.basis },
+    offline: true,
+  };
+}
+
+const example = () => review([
+  planned('acme', fixture('acme-update-replace.json')),
+  planned('globex', fixture('acme-destroy.json'), { kind: 'removed', offboarding: true, reasons: ['tenant file tenants/globex.yaml removed: offboarding'], environment: 'staging' }),
+  planned('hooli', fixture('acme-create.json'), {
+    kind: 'added', reasons: ['tenant file tenants/hooli.yaml added: new tenant'], environment: 'development',
+    isolation: [{ tenant: 'hooli', resource: 'hcloud_firewall.firewall', rule: 'foreign-tenant-range', message: 'inbound tcp rule on port 22 from 10.12.0.0/16 overlaps the network of tenant acme (10.12.0.0/16)' }],
+  }),
+  { tenant: 'initech', kind: 'changed', reasons: ['tenant file tenants/initech.yaml changed'], offboarding: false, allowDestroy: false, risks: [], isolation: [], error: 'the tenant file does not load:\ntenants/initech.yaml:9:7: firewall.ingress[0]: opens tcp port 22 to the world (0.0.0.0/0)' },
+]);
+
+describe('rendered review', () => {
+  const md = renderReview(example());
+
+  test('matches the snapshot', () => {
+    expect(md).toMatchSnapshot();
+  });
+
+  test('starts with the marker CI uses to find and edit its one comment', () => {
+    expect(md.split('\n')[0]).toBe(COMMENT_MARKER);
+  });
+
+  test('says in the title that the review failed and why', () => {
+    expect(md).toContain('## Plan review: 4 tenants affected — ❌ incomplete: some tenants could not be planned');
+  });
+
+  test('puts the destroy banner first, then the summary, then the data-loss risks, all before any details', () => {
+    const banner = md.indexOf('> [!CAUTION]');
+    const summary = md.indexOf('### Summary');
+    const risks = md.indexOf('### Data-loss risks');
+    const details = md.indexOf('<details>');
+    expect(banner).toBeGreaterThan(0);
+    expect(banner).toBeLessThan(summary);
+    expect(summary).toBeLessThan(risks);
+    expect(risks).toBeLessThan(details);
+    expect(md).toContain('> **DESTROY: tenant `globex` is being offboarded**; 10 resources will be destroyed.');
+  });
+
+  test('has one summary row per tenant with counts and cost before -> after, and a total', () => {
+    expect(md).toContain('| `acme` | tenant file changed | 0 | 3 | 1 | 0 | 23.16 → 34.78 | +11.62 |');
+    expect(md).toContain('| `globex` 🗑️ | offboarding | 0 | 0 | 0 | 10 | 23.16 → 0.00 | -23.16 |');
+    expect(md).toContain('| `hooli` | new tenant | 10 | 0 | 0 | 0 | 0.00 → 23.16 | +23.16 |');
+    expect(md).toContain('| `initech` ⚠️ error | tenant file changed | – | – | – | – | n/a | n/a |');
+    expect(md).toContain('| **Total** | | 10 | 3 | 1 | 10 | 46.32 → 57.94 | **+11.62** |');
+  });
+
+  test('lists the production replacement as a policy violation and the staging destruction only as a risk', () => {
+    expect(md).toContain('- **REPLACE** `hcloud_server.server_db_1` of `acme` (production) — forced by `image`');
+    expect(md).toContain('- **DESTROY** `hcloud_volume.volume` of `globex` (staging)');
+    expect(md).toContain('### Policy: ❌ 2 violations');
+    expect(md).toContain('- `acme` `hcloud_server.server_db_1`: would replace');
+  });
+
+  test('shows isolation findings and why a tenant has no plan', () => {
+    expect(md).toContain('- `hooli` `hcloud_firewall.firewall` [foreign-tenant-range]: inbound tcp rule on port 22');
+    expect(md).toContain('- `initech`: the tenant file does not load:');
+    expect(md).toContain('tenants/initech.yaml:9:7: firewall.ingress[0]: opens tcp port 22 to the world');
+  });
+
+  test('folds each tenant\'s resources by action, with what changes', () => {
+    expect(md).toContain('<summary><code>acme</code>: 3 to update, 1 to replace</summary>');
+    expect(md).toContain('  - size: `100` → `200`');
+    expect(md).toContain('  - image: `"ubuntu-24.04"` → `"debian-12"` **(forces replacement)**');
+    expect(md).toContain('<summary><code>globex</code> — <b>offboarding (destroy)</b>: 10 to destroy</summary>');
+  });
+
+  test('is stable: no timestamp, and the same whatever order the tenants come in', () => {
+    const r = example();
+    const shuffled = { ...r, tenants: [...r.tenants].reverse() };
+    expect(renderReview(shuffled)).toBe(md);
+    expect(md).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:/);
+  });
+});
+
+describe('GitHub comment limit', () => {
+  const one = planned('x', fixture('acme-update-replace.json'));
+  const many = (n: number) => review(Array.from({ length: n }, (_, i) => {
+    const tenant = `t${String(i).padStart(4, '0')}`;
+    return { ...one, tenant, reasons: [`tenant file tenants/${tenant}.yaml changed`] };
+  }));
+
+  test('cuts tenant details with a note, keeping every summary row, when the review is too long', () => {
+    const md = renderReview(many(200));
+    expect(md.length).toBeLessThanOrEqual(65000);
+    expect(md).toMatch(/> Details of \d+ tenants omitted to stay under GitHub's 65,535-character comment limit/);
+    expect(md).toContain('| `t0199` |');
+    expect(md).toContain('| **Total** |');
+    expect(md.trimEnd().endsWith('</sub>')).toBe(true);
+  });
+
+  test('cuts even the summary table, with a note, for a huge fleet', () => {
+    const md = renderReview(many(3000));
+    expect(md.length).toBeLessThanOrEqual(65000);
+    expect(md).toMatch(/… and \d+ more tenants \(cut to stay under GitHub's comment limit\)/);
+    expect(md).toContain('| **Total** |');
+  });
+
+  test('honours a smaller limit and never exceeds GitHub\'s', () => {
+    expect(renderReview(many(20), { maxChars: 5000 }).length).toBeLessThanOrEqual(5000);
+    expect(renderReview(many(200), { maxChars: 10 ** 6 }).length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);
+  });
+});

@@ -1,0 +1,56 @@
+import type { DataLossRisk } from '../../review/data-loss';
+import { policyViolations, type PolicyInput } from '../../review/policy';
+import { exitCode, type ReviewResult } from '../../review/result';
+
+const volumeGone: DataLossRisk = { address: 'hcloud_volume.volume', type: 'hcloud_volume', kind: 'destroy', forcedBy: [] };
+const serverReplaced: DataLossRisk = { address: 'hcloud_server.server_db_1', type: 'hcloud_server', kind: 'replace', forcedBy: ['image'] };
+const networkGone: DataLossRisk = { address: 'hcloud_network.network', type: 'hcloud_network', kind: 'destroy', forcedBy: [] };
+const tenant = (over: Partial<PolicyInput>): PolicyInput => ({ tenant: 'acme', environment: 'production', allowDestroy: false, risks: [], isolation: [], ...over });
+
+describe('policy', () => {
+  test('fails if a production volume would be destroyed without allow_destroy', () => {
+    const v = policyViolations([tenant({ risks: [volumeGone] })]);
+    expect(v).toEqual([{
+      tenant: 'acme',
+      rule: 'protected-destroy',
+      resource: 'hcloud_volume.volume',
+      message: 'would destroy hcloud_volume.volume of production tenant acme; set allow_destroy: true in tenants/acme.yaml (in a separate, reviewed change) to accept the data loss',
+    }]);
+  });
+
+  test('fails if a production server would be replaced without allow_destroy', () => {
+    expect(policyViolations([tenant({ risks: [serverReplaced] })]).map((v) => v.message)).toEqual([
+      expect.stringContaining('would replace hcloud_server.server_db_1'),
+    ]);
+  });
+
+  test('allow_destroy: true in the tenant file accepts the data loss', () => {
+    expect(policyViolations([tenant({ risks: [volumeGone, serverReplaced], allowDestroy: true })])).toEqual([]);
+  });
+
+  test('staging and development tenants may lose servers and volumes (still flagged as risks, not violations)', () => {
+    expect(policyViolations([tenant({ environment: 'staging', risks: [volumeGone] }), tenant({ tenant: 'b', environment: 'development', risks: [serverReplaced] })])).toEqual([]);
+  });
+
+  test('a network is a data-loss risk but not protected by the production policy', () => {
+    expect(policyViolations([tenant({ risks: [networkGone] })])).toEqual([]);
+  });
+
+  test('every isolation finding is a violation, whatever the environment', () => {
+    const v = policyViolations([tenant({ environment: 'development', isolation: [{ tenant: 'acme', resource: 'hcloud_firewall.firewall', rule: 'foreign-tenant-range', message: 'overlaps globex' }] })]);
+    expect(v).toEqual([{ tenant: 'acme', rule: 'isolation', resource: 'hcloud_firewall.firewall', message: '[foreign-tenant-range] overlaps globex' }]);
+  });
+});
+
+describe('exit code', () => {
+  const base: ReviewResult = {
+    base: 'main', tenants: [], violations: [], sharedChanges: [], offline: true,
+    prices: { date: '2025-10-21', approximate: true, currency: 'EUR', basis: 'net' },
+  };
+  const t = { tenant: 'a', kind: 'changed' as const, reasons: [], offboarding: false, allowDestroy: false, risks: [], isolation: [] };
+  test('0 when clean, 1 on a violation, 2 when a tenant could not be planned', () => {
+    expect(exitCode(base)).toBe(0);
+    expect(exitCode({ ...base, violations: [{ tenant: 'a', rule: 'isolation', resource: 'x', message: 'm' }] })).toBe(1);
+    expect(exitCode({ ...base, tenants: [{ ...t, error: 'tofu plan failed' }] })).toBe(2);
+  });
+});
