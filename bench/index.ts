@@ -4,12 +4,14 @@
  */
 import { benchSynth } from './synth';
 import { benchValidate } from './validate';
+import { benchPlanReview } from './plan-review';
 
 type Bench = [name: string, run: () => Promise<string[]>];
 
 const benches: Bench[] = [
   ['validate', benchValidate],
   ['synth', benchSynth],
+  ['plan-review', benchPlanReview],
 ];
 
 async function main() {
