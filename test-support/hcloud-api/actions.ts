@@ -85,16 +85,22 @@ export function registerActions(router: Router): void {
  * `/<family>/actions`, `/<family>/actions/{id}`, `/<family>/{id}/actions` and
  * `/<family>/{id}/actions/{action_id}` for one resource family.
  */
-export function registerResourceActions(router: Router, family: string, type: string): void {
+export function registerResourceActions(
+  router: Router,
+  family: string,
+  type: string,
+  /** Turns the path's `{id}` into the resource id (zones also accept their name). */
+  resolveId: (store: Store, raw: string) => number = (_s, raw) => Number(raw),
+): void {
   const ofType = (a: ActionRecord) => a.resources.some((r) => r.type === type);
   router.get(`/${family}/actions`, (r) => list(r.store, r.query, ofType));
   router.get(`/${family}/actions/{action_id}`, (r) => getOne(r.store, r.params.action_id, ofType));
-  const ofResource = (raw: string) => {
-    const id = Number(raw);
+  const ofResource = (store: Store, raw: string) => {
+    const id = resolveId(store, raw);
     return (a: ActionRecord) => a.resources.some((x) => x.type === type && x.id === id);
   };
-  router.get(`/${family}/{id}/actions`, (r) => list(r.store, r.query, ofResource(r.params.id)));
-  router.get(`/${family}/{id}/actions/{action_id}`, (r) => getOne(r.store, r.params.action_id, ofResource(r.params.id)));
+  router.get(`/${family}/{id}/actions`, (r) => list(r.store, r.query, ofResource(r.store, r.params.id)));
+  router.get(`/${family}/{id}/actions/{action_id}`, (r) => getOne(r.store, r.params.action_id, ofResource(r.store, r.params.id)));
 }
 
 /** `{action}` response body. */

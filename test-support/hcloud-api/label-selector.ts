@@ -142,7 +142,16 @@ export function matchesRequirements(labels: Readonly<Record<string, string>>, re
   });
 }
 
-/** Parses `selector` and matches `labels` against it. Throws LabelSelectorError. */
+// Stored firewalls are matched against every server on every read: parse each selector once.
+const parsed = new Map<string, Requirement[]>();
+
+/** Parses `selector` (memoized) and matches `labels` against it. Throws LabelSelectorError. */
 export function matchesSelector(labels: Readonly<Record<string, string>>, selector: string): boolean {
-  return matchesRequirements(labels, parseLabelSelector(selector));
+  let reqs = parsed.get(selector);
+  if (!reqs) {
+    reqs = parseLabelSelector(selector);
+    if (parsed.size > 1000) parsed.clear();
+    parsed.set(selector, reqs);
+  }
+  return matchesRequirements(labels, reqs);
 }

@@ -122,3 +122,11 @@ export function pathId(raw: string, kind: string): number {
   if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n)) throw new ApiError('not_found', `${kind} with ID '${raw}' not found`);
   return n;
 }
+
+/** The record with the path's id, or Hetzner's not_found. */
+export function recordById<T extends { id: number }>(records: readonly T[], raw: string | number, kind: string): T {
+  const id = typeof raw === 'number' ? raw : pathId(raw, kind);
+  const r = records.find((x) => x.id === id);
+  if (!r) throw new ApiError('not_found', `${kind} with ID '${raw}' not found`);
+  return r;
+}

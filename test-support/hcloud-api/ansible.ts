@@ -1,0 +1,46 @@
+/**
+ * Runs `ansible-inventory --list` against an inventory file, with the
+ * python-compat shim on PYTHONPATH (see python-compat/sitecustomize.py: Debian
+ * bookworm pairs the hetzner.hcloud 1.11 inventory plugin with a
+ * python3-hcloud that lacks ServerType.architecture; the shim adds the field
+ * only when it is missing).
+ */
+import { spawn } from 'child_process';
+import * as path from 'path';
+import { REPO_ROOT } from './cdktf-project';
+
+export const PYTHON_COMPAT_DIR = path.join(REPO_ROOT, 'test-support', 'hcloud-api', 'python-compat');
+
+export interface InventoryResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** Parsed `--list` output when the run succeeded. */
+  readonly inventory?: any;
+}
+
+export function ansibleInventory(file: string, env: Record<string, string>): Promise<InventoryResult> {
+  const pythonPath = [PYTHON_COMPAT_DIR, process.env.PYTHONPATH].filter(Boolean).join(path.delimiter);
+  return new Promise((resolve, reject) => {
+    const child = spawn('ansible-inventory', ['-i', file, '--list'], {
+      env: { ...process.env, ...env, PYTHONPATH: pythonPath, ANSIBLE_NOCOLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      let inventory: any;
+      if (code === 0) {
+        try {
+          inventory = JSON.parse(stdout);
+        } catch {
+          inventory = undefined;
+        }
+      }
+      resolve({ code, stdout, stderr, inventory });
+    });
+  });
+}

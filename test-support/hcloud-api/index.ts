@@ -1,0 +1,16 @@
+/**
+ * A local Hetzner Cloud API for tests: see server.ts. Everything a test needs
+ * is exported here.
+ */
+export { startHcloudApi, buildRouter } from './server';
+export type { HcloudApi, HcloudApiOptions, RequestLogEntry } from './server';
+export { Faults } from './faults';
+export type { FaultRule, InjectedFault } from './faults';
+export { parseLabelSelector, matchesSelector, matchesRequirements, LabelSelectorError } from './label-selector';
+export type { Requirement } from './label-selector';
+export { ApiError } from './errors';
+export { emptyState } from './state';
+export type { ApiState } from './state';
+
+/** A syntactically valid 64-character token: the provider refuses any other length, even offline. */
+export const DUMMY_TOKEN = 'local'.padEnd(64, '0');

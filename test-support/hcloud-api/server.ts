@@ -1,0 +1,219 @@
+/**
+ * The local Hetzner Cloud API: an HTTP server on 127.0.0.1 that speaks
+ * `/v1/...` like api.hetzner.cloud, for the real hcloud provider (via
+ * HCLOUD_ENDPOINT) and the hetzner.hcloud Ansible inventory.
+ *
+ *   const api = await startHcloudApi({ stateFile: '/tmp/x/state.json' });
+ *   // HCLOUD_ENDPOINT=api.url HCLOUD_TOKEN=<64 chars> tofu apply
+ *   await api.stop();
+ *
+ * Each request is atomic: a request that fails leaves the state as it was.
+ * Unknown routes answer 404 with the path and are logged and kept in
+ * `unknownRoutes`, so a gap in the implementation shows at once.
+ */
+import * as fs from 'fs';
+import * as http from 'http';
+import type { AddressInfo } from 'net';
+import { registerActions } from './actions';
+import { ApiError, rateLimitExceeded, serverError } from './errors';
+import { FaultRule, Faults } from './faults';
+import { registerCatalog } from './resources/catalog';
+import { registerFirewalls } from './resources/firewalls';
+import { registerNetworks } from './resources/networks';
+import { registerPlacementGroups } from './resources/placement-groups';
+import { registerPrimaryIps } from './resources/primary-ips';
+import { registerServers } from './resources/servers';
+import { registerSshKeys } from './resources/ssh-keys';
+import { registerVolumes } from './resources/volumes';
+import { registerZones } from './resources/zones';
+import { Router } from './router';
+import { ApiState, Store } from './state';
+
+export interface HcloudApiOptions {
+  /** Port on 127.0.0.1. @default - a free port chosen by the OS */
+  readonly port?: number;
+  /** JSON file the state is loaded from at start and written to after every change. @default - in memory only */
+  readonly stateFile?: string;
+  /** The only bearer token accepted. @default - any non-empty token */
+  readonly token?: string;
+  /** Reads of an action that report `running` before `success`. @default 0 */
+  readonly actionPolls?: number;
+  /** Seed of the fault RNG. @default 1 */
+  readonly seed?: number;
+  /** Fault rules active from the start (more can be added through `faults`). */
+  readonly faults?: readonly FaultRule[];
+  /** Delay added to every answer, in milliseconds, to model a remote API. @default 0 */
+  readonly latencyMs?: number;
+  /** Where unknown routes and internal errors are reported. @default - stderr */
+  readonly log?: (line: string) => void;
+  /** Called after every answered request (tracing, benchmarks). */
+  readonly onRequest?: (entry: RequestLogEntry) => void;
+}
+
+export interface RequestLogEntry {
+  readonly method: string;
+  /** Path below /v1, without the query. */
+  readonly path: string;
+  readonly query: string;
+  readonly status: number;
+  /** The route that answered, e.g. `POST /servers/{id}/actions/{action}`; undefined for unknown routes. */
+  readonly route?: string;
+}
+
+export interface HcloudApi {
+  /** Base URL to put in HCLOUD_ENDPOINT, e.g. `http://127.0.0.1:41234/v1`. */
+  readonly url: string;
+  readonly port: number;
+  /** The live project state (read it in assertions; mutate it to set up broken projects). */
+  readonly state: ApiState;
+  readonly store: Store;
+  readonly faults: Faults;
+  /** Every request answered, in order. */
+  readonly requests: RequestLogEntry[];
+  /** `METHOD /path` of every request no route matched. */
+  readonly unknownRoutes: string[];
+  /** Every implemented `METHOD /pattern`. */
+  routes(): string[];
+  /** Saves the state file (when configured) and closes the server and its connections. */
+  stop(): Promise<void>;
+}
+
+export function buildRouter(): Router {
+  const router = new Router();
+  registerActions(router);
+  registerCatalog(router);
+  registerServers(router);
+  registerNetworks(router);
+  registerFirewalls(router);
+  registerVolumes(router);
+  registerPrimaryIps(router);
+  registerSshKeys(router);
+  registerPlacementGroups(router);
+  registerZones(router);
+  return router;
+}
+
+const RATE_LIMIT = 3600;
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+export async function startHcloudApi(opts: HcloudApiOptions = {}): Promise<HcloudApi> {
+  const log = opts.log ?? ((line: string) => process.stderr.write(`[hcloud-api] ${line}\n`));
+  const store = new Store({ stateFile: opts.stateFile, actionPolls: opts.actionPolls ?? 0 });
+  const faults = new Faults(opts.seed ?? 1);
+  for (const f of opts.faults ?? []) faults.add(f);
+  const router = buildRouter();
+  const requests: RequestLogEntry[] = [];
+  // HCLOUD_API_TRACE=<file>: append every answered request to that file (debugging aid).
+  const traceFile = process.env.HCLOUD_API_TRACE;
+  const unknownRoutes: string[] = [];
+  let remaining = RATE_LIMIT;
+  let port = 0;
+
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const fullPath = url.pathname.replace(/\/+$/, '') || '/';
+    const path = fullPath.startsWith('/v1/') ? fullPath.slice(3) : fullPath === '/v1' ? '/' : fullPath;
+    let status = 200;
+    let body: unknown;
+    let route: string | undefined;
+    const raw = await readBody(req);
+    if (opts.latencyMs) await new Promise((r) => setTimeout(r, opts.latencyMs));
+    try {
+      if (!fullPath.startsWith('/v1/')) throw new ApiError('not_found', `no route for ${method} ${fullPath}: the API lives under /v1`);
+      const auth = req.headers.authorization ?? '';
+      const token = /^Bearer (.+)$/.exec(auth)?.[1];
+      if (!token || (opts.token !== undefined && token !== opts.token)) throw new ApiError('unauthorized', 'unable to authenticate');
+      let parsed: any = {};
+      if (raw.trim() !== '') {
+        try {
+          parsed = JSON.parse(raw);
+        } catch (e) {
+          throw new ApiError('json_error', `invalid JSON in request body: ${(e as Error).message}`);
+        }
+      }
+      const fault = faults.decide(method, path);
+      if (fault?.when === 'before') throw fault.status === 429 ? rateLimitExceeded() : serverError(fault.status);
+      const match = router.match(method, path);
+      if (!match) {
+        unknownRoutes.push(`${method} ${path}`);
+        log(`UNKNOWN ROUTE ${method} ${fullPath}${url.search} -> 404 (not implemented by the local API)`);
+        throw new ApiError('not_found', `no route for ${method} ${fullPath} in the local Hetzner Cloud API`);
+      }
+      route = `${method} ${match.pattern}`;
+      const mutating = method !== 'GET';
+      const snapshot = mutating ? structuredClone(store.state) : undefined;
+      try {
+        const out = match.handler({ method, path, params: match.params, query: url.searchParams, body: parsed ?? {}, store });
+        status = out.status;
+        body = out.body;
+      } catch (e) {
+        if (snapshot) store.reset(snapshot);
+        throw e;
+      }
+      if (mutating || path.includes('actions')) store.save();
+      if (fault?.when === 'after') throw fault.status === 429 ? rateLimitExceeded() : serverError(fault.status);
+    } catch (e) {
+      const err = e instanceof ApiError ? e : new ApiError('server_error', `local API bug: ${(e as Error).message}`, {}, 500);
+      if (!(e instanceof ApiError)) log(`INTERNAL ERROR ${method} ${fullPath}: ${(e as Error).stack}`);
+      status = err.status;
+      body = err.toBody();
+    }
+    remaining = status === 429 ? 0 : Math.max(1, remaining - 1);
+    const entry: RequestLogEntry = { method, path, query: url.search, status, route };
+    requests.push(entry);
+    opts.onRequest?.(entry);
+    if (traceFile) fs.appendFileSync(traceFile, `${new Date().toISOString().slice(11, 23)} :${port} ${status} ${method} ${path}${url.search}\n`);
+    res.setHeader('RateLimit-Limit', String(RATE_LIMIT));
+    res.setHeader('RateLimit-Remaining', String(remaining));
+    res.setHeader('RateLimit-Reset', String(Math.floor(Date.now() / 1000) + 1));
+    if (status === 429) remaining = RATE_LIMIT;
+    if (status === 204 || body === undefined) {
+      res.writeHead(status === 200 ? 204 : status);
+      res.end();
+      return;
+    }
+    const text = JSON.stringify(body);
+    res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+    res.end(text);
+  };
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((e) => {
+      log(`INTERNAL ERROR: ${(e as Error).stack}`);
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    port,
+    get state() {
+      return store.state;
+    },
+    store,
+    faults,
+    requests,
+    unknownRoutes,
+    routes: () => router.list(),
+    stop: async () => {
+      store.save();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * egress-open / egress-beyond-allow-list: what a tenant's servers may send.
+ *
+ * Hetzner combines the rules of every firewall on a server; with no outbound
+ * rule at all it allows all egress. So for each server of a tenant, the
+ * outbound rules of all its firewalls must (a) exist and (b) each stay within
+ * the tenant's allow-list: the tenant file's egress rules plus its own
+ * network, exactly what `firewallRules(tenant)` puts in the tenant firewall.
+ * A rule is within the list when every destination lies inside a destination
+ * of an allowed rule with the same protocol whose port range covers it.
+ */
+import { cidrContains } from '../../lib/cidr';
+import { firewallRules } from '../../lib/firewall-rules';
+import type { FirewallRule } from '../../lib/tenant/model';
+import type { Finding } from '../finding';
+import { describe, LiveRule } from '../live';
+import type { Check, TenantForVerify } from './input';
+import { firewallById, serversOf } from './input';
+
+type PortRange = readonly [number, number] | 'none';
+
+/** "443" -> [443,443], "80-85" -> [80,85], "any" -> [1,65535]; none for protocols without ports. */
+export function portRange(port: string | null | undefined): PortRange {
+  if (port === null || port === undefined || port === '') return 'none';
+  if (port === 'any') return [1, 65535];
+  const [lo, hi = lo] = port.split('-').map(Number);
+  return [lo, hi];
+}
+
+function portCovers(allowed: PortRange, live: PortRange): boolean {
+  if (allowed === 'none' || live === 'none') return allowed === live;
+  return allowed[0] <= live[0] && live[1] <= allowed[1];
+}
+
+function contains(outer: string, inner: string): boolean {
+  try {
+    return cidrContains(outer, inner);
+  } catch {
+    return false;
+  }
+}
+
+/** The outbound rules the tenant may have: its own network plus its egress allow-list. */
+export function allowList(tenant: TenantForVerify): FirewallRule[] {
+  return firewallRules(tenant).filter((r) => r.direction === 'out');
+}
+
+/** The destinations of `rule` that no allowed rule covers (empty when the rule is within the list). */
+export function destinationsBeyond(rule: LiveRule, allowed: readonly FirewallRule[]): string[] {
+  const live = portRange(rule.port);
+  const candidates = allowed.filter((a) => a.protocol === rule.protocol && portCovers(portRange(a.port), live));
+  return rule.cidrs.filter((d) => !candidates.some((a) => a.cidrs.some((c) => contains(c, d))));
+}
+
+export function ruleText(r: Pick<LiveRule, 'protocol' | 'port'>): string {
+  return r.port ? `${r.protocol}/${r.port}` : r.protocol;
+}
+
+export const egress: Check = ({ snapshot, tenants }) => {
+  const out: Finding[] = [];
+  for (const t of tenants) {
+    const allowed = allowList(t);
+    const reported = new Set<string>();
+    for (const server of serversOf(snapshot, t.id)) {
+      const firewalls = server.firewalls.map((id) => firewallById(snapshot, id)).filter((f) => f !== undefined);
+      const outbound = firewalls.flatMap((fw) => fw.rules.map((rule, index) => ({ fw, rule, index }))).filter((x) => x.rule.direction === 'out');
+      if (outbound.length === 0) {
+        const via = firewalls.length ? `its firewalls (${firewalls.map((f) => f.name).join(', ')}) have` : 'it has no firewall and so';
+        out.push({ tenant: t.id, rule: 'egress-open', resource: describe(server), message: `${describe(server)} may send anywhere: ${via} no outbound rule` });
+        continue;
+      }
+      for (const { fw, rule, index } of outbound) {
+        const key = `${fw.id}#${index}`;
+        if (reported.has(key)) continue;
+        const beyond = destinationsBeyond(rule, allowed);
+        if (beyond.length === 0) continue;
+        reported.add(key);
+        out.push({
+          tenant: t.id,
+          rule: 'egress-beyond-allow-list',
+          resource: describe(fw),
+          message: `${describe(fw)} rule ${index + 1} allows ${ruleText(rule)} out to ${beyond.join(', ')}, beyond tenant ${t.id}'s allow-list`,
+        });
+      }
+    }
+  }
+  return out;
+};
