@@ -5,6 +5,7 @@
 import { benchSynth } from './synth';
 import { benchValidate } from './validate';
 import { benchPlanReview } from './plan-review';
+import { benchDeploy } from './deploy';
 
 type Bench = [name: string, run: () => Promise<string[]>];
 
@@ -12,6 +13,7 @@ const benches: Bench[] = [
   ['validate', benchValidate],
   ['synth', benchSynth],
   ['plan-review', benchPlanReview],
+  ['deploy', benchDeploy],
 ];
 
 async function main() {
