@@ -21,6 +21,8 @@ export interface TenantFirewallProps {
  */
 export class TenantFirewall extends Construct {
   public readonly id: string;
+  /** The firewall resource, for ordering (servers are created after it). */
+  public readonly resource: Firewall;
 
   constructor(scope: Construct, id: string, props: TenantFirewallProps) {
     super(scope, id);
@@ -42,5 +44,6 @@ export class TenantFirewall extends Construct {
     });
     firewall.overrideLogicalId('firewall');
     this.id = firewall.id;
+    this.resource = firewall;
   }
 }

@@ -41,6 +41,9 @@ export class TenantStack extends TerraformStack {
     this.tenant = tenant;
     const root = props.projectRoot ?? process.cwd();
     const production = tenant.environment === 'production';
+    // Hetzner's delete/rebuild protection for production; `allow_destroy: true`
+    // in the tenant file is the explicit override that lifts it.
+    const protection = production && !tenant.allowDestroy;
     const identity = { tenantId: tenant.id, environment: tenant.environment, managedBy: platform.managed_by };
     const labels = tenantLabels(identity);
 
@@ -53,23 +56,25 @@ export class TenantStack extends TerraformStack {
       subnetCidr: tenant.subnetCidr,
       networkZone: tenant.networkZone,
       labels,
-      deleteProtection: production,
-    });
-    const servers = new TenantServers(this, 'servers', {
-      identity,
-      servers: tenant.servers,
-      location: tenant.location,
-      networkId: network.id,
-      dependsOn: [network.subnet],
-      sshKeys: platform.ssh_keys,
-      backups: production,
-      protection: production,
+      deleteProtection: protection,
     });
     const firewall = new TenantFirewall(this, 'firewall', {
       tenantId: tenant.id,
       rules: firewallRules(tenant),
       labelSelector: tenantSelector(tenant.id),
       labels,
+    });
+    const servers = new TenantServers(this, 'servers', {
+      identity,
+      servers: tenant.servers,
+      location: tenant.location,
+      networkId: network.id,
+      // After the firewall: a new server is covered from its first boot, and a
+      // destroy that protection refuses leaves the firewall in place.
+      dependsOn: [network.subnet, firewall.resource],
+      sshKeys: platform.ssh_keys,
+      backups: production,
+      protection,
     });
     let volumeId: string | undefined;
     if (tenant.volume) {
@@ -80,7 +85,7 @@ export class TenantStack extends TerraformStack {
         location: tenant.location,
         serverId: servers.servers[0].resource.id,
         labels,
-        deleteProtection: production,
+        deleteProtection: protection,
       }).id;
     }
     if (tenant.dnsRecords.length > 0) {

@@ -44,7 +44,10 @@ describe.each(fleet.tenants.map((t) => [t.id]))('TenantStack %s', (id) => {
       expect(spec.privateIp.startsWith(`10.${t.seq}.1.`)).toBe(true);
       expect(s.config.location).toBe(t.location);
       const production = t.environment === 'production';
-      expect(s.config).toMatchObject({ backups: production, delete_protection: production, rebuild_protection: production });
+      const protection = production && !t.allowDestroy;
+      expect(s.config).toMatchObject({ backups: production, delete_protection: protection, rebuild_protection: protection });
+      // Created after the firewall, so a server is never up uncovered, and a refused destroy keeps the firewall.
+      expect(s.config.depends_on).toEqual(['hcloud_network_subnet.subnet', 'hcloud_firewall.firewall']);
     }
   });
 
@@ -124,6 +127,16 @@ describe('TenantStack options', () => {
     expect(step.triggers_replace).toEqual(acme.servers.map((s) => `\${hcloud_server.server_${s.group}_${s.index}.id}`));
     expect(step.provisioner[0]['local-exec'].command).toContain('ansible-playbook playbooks/tenant.yml');
     expect(step.provisioner[0]['local-exec'].command).toContain('"tenant_id":"acme"');
+  });
+
+  it('lifts delete and rebuild protection of a production tenant only with allow_destroy: true', () => {
+    const protectedJson = synthTenant(fleet, acme).json;
+    const lifted = synthTenant(fleet, { ...acme, allowDestroy: true }).json;
+    for (const [type, name] of [['hcloud_server', 'server_app_1'], ['hcloud_volume', 'volume'], ['hcloud_network', 'network']]) {
+      expect(protectedJson.resource[type][name].delete_protection).toBe(true);
+      expect(lifted.resource[type][name].delete_protection).toBe(false);
+    }
+    expect(lifted.resource.hcloud_server.server_app_1).toMatchObject({ rebuild_protection: false, backups: true });
   });
 
   it('uses a sensitive variable for a bring-your-own-project token, never the value', () => {

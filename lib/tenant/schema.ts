@@ -154,7 +154,7 @@ export const tenantFileSchema = z
       .regex(ENV_VAR, { message: 'an environment variable name (A-Z, 0-9, _)' })
       .describe('an environment variable name (A-Z, 0-9, _)')
       .optional(),
-    /** Set to true to let a plan review accept destroying this production tenant's volume or servers. @default false */
+    /** The explicit override for a production tenant: lifts Hetzner delete/rebuild protection and lets the plan review accept destroying or replacing its servers, volume and network. @default false */
     allow_destroy: z.boolean().default(false),
   })
   .strict();
