@@ -6,6 +6,7 @@ import { benchSynth } from './synth';
 import { benchValidate } from './validate';
 import { benchPlanReview } from './plan-review';
 import { benchDeploy } from './deploy';
+import { benchAnsible } from './ansible';
 
 type Bench = [name: string, run: () => Promise<string[]>];
 
@@ -14,6 +15,7 @@ const benches: Bench[] = [
   ['synth', benchSynth],
   ['plan-review', benchPlanReview],
   ['deploy', benchDeploy],
+  ['ansible', benchAnsible],
 ];
 
 async function main() {

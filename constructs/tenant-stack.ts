@@ -104,7 +104,13 @@ export class TenantStack extends TerraformStack {
       new PostApply(this, 'post-apply', {
         tenantId: tenant.id,
         triggers: servers.servers.map((s) => s.resource.id),
-        command: `cd '${ansibleDir}' && ansible-playbook playbooks/tenant.yml -e '${JSON.stringify(ansibleVars(tenant, platform))}'`,
+        // The tenant's inventory host (ansible/README.md): its variables are exactly the
+        // ansible_vars output; JSON is YAML. Ids are [a-z0-9-], so the quoting is safe.
+        command: [
+          `cd '${ansibleDir}'`,
+          `printf '%s\\n' '${JSON.stringify({ all: { children: { tenants: { hosts: { [`tenant-${tenant.id}`]: ansibleVars(tenant, platform) } } } } })}' > inventory/tenant-${tenant.id}.yml`,
+          `ansible-playbook playbooks/tenant.yml -e tenant=${tenant.id}`,
+        ].join(' && '),
       });
     }
 

@@ -125,8 +125,10 @@ describe('TenantStack options', () => {
     const { json } = synthTenant(fleet, acme, { postApply: true });
     const step = json.resource.terraform_data.post_apply;
     expect(step.triggers_replace).toEqual(acme.servers.map((s) => `\${hcloud_server.server_${s.group}_${s.index}.id}`));
-    expect(step.provisioner[0]['local-exec'].command).toContain('ansible-playbook playbooks/tenant.yml');
-    expect(step.provisioner[0]['local-exec'].command).toContain('"tenant_id":"acme"');
+    const command: string = step.provisioner[0]['local-exec'].command;
+    expect(command).toMatch(/^cd '\.\.\/\.\.\/\.\.\/ansible' && printf '%s\\n' '\{"all".*"tenant-acme":\{.*"tenant_id":"acme".*\}' > inventory\/tenant-acme\.yml && ansible-playbook playbooks\/tenant\.yml -e tenant=acme$/);
+    const inventory = JSON.parse(/printf '%s\\n' '(.*)' >/.exec(command)![1]);
+    expect(inventory.all.children.tenants.hosts['tenant-acme']).toEqual(json.output.ansible_vars.value);
   });
 
   it('lifts delete and rebuild protection of a production tenant only with allow_destroy: true', () => {

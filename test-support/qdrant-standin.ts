@@ -1,0 +1,261 @@
+/**
+ * A STAND-IN for a Qdrant server, NOT Qdrant. No Qdrant server can be
+ * installed or run on these machines (no Debian package, no network to fetch
+ * a binary), so the tenant_qdrant role is tested against this small HTTP
+ * server instead. It implements only the REST calls the role makes and checks
+ * each request against the shapes Qdrant publishes in its OpenAPI description:
+ *
+ *   GET    /                                  -> { title, version, commit }
+ *   GET    /collections                       -> { result: { collections: [{ name }] }, status, time }
+ *   GET    /collections/{name}                -> { result: { status, config: { params: { vectors: { size, distance } } } } } | 404
+ *   PUT    /collections/{name}  { vectors: { size, distance } }   -> { result: true } | 409 if it exists
+ *   DELETE /collections/{name}                -> { result: true|false }
+ *   PUT    /collections/{name}/points { points: [{ id, vector }] } -> { result: { status: "completed" } }
+ *
+ * Authentication as Qdrant does it: the `api-key` header or
+ * `Authorization: Bearer <key>`; with JWT RBAC on (Qdrant >= 1.9) a bearer or
+ * api-key value may instead be an HS256 JWT signed with the API key whose
+ * `access` claim is "r" | "m" (global) or [{ collection, access: "r" | "rw" }].
+ * Creating or deleting a collection needs the API key or global "m".
+ *
+ * Every request is recorded with any way it deviates from those shapes, so a
+ * test can assert that the role sent nothing Qdrant would reject.
+ */
+import { createHmac, timingSafeEqual } from 'crypto';
+import * as http from 'http';
+import { AddressInfo } from 'net';
+
+export type Distance = 'Cosine' | 'Euclid' | 'Dot' | 'Manhattan';
+const DISTANCES: readonly string[] = ['Cosine', 'Euclid', 'Dot', 'Manhattan'];
+/** Fields Qdrant's CreateCollection accepts at the top level. */
+const CREATE_FIELDS = new Set([
+  'vectors', 'shard_number', 'sharding_method', 'replication_factor', 'write_consistency_factor', 'on_disk_payload',
+  'hnsw_config', 'wal_config', 'optimizers_config', 'init_from', 'quantization_config', 'sparse_vectors', 'strict_mode_config', 'metadata',
+]);
+/** Fields Qdrant's VectorParams accepts. */
+const VECTOR_FIELDS = new Set(['size', 'distance', 'hnsw_config', 'quantization_config', 'on_disk', 'datatype', 'multivector_config']);
+
+export interface RecordedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  /** How the request deviates from Qdrant's REST shapes; empty when it conforms. */
+  readonly violations: readonly string[];
+  /** "api-key" | "jwt" | "none" | "invalid" */
+  readonly auth: string;
+}
+
+export interface QdrantStandinOptions {
+  /** The server's API key (service.api_key). */
+  readonly apiKey: string;
+  /** Accept JWTs signed with the API key (service.jwt_rbac). @default false */
+  readonly jwtRbac?: boolean;
+  /** Reported by GET /. @default 1.12.4 */
+  readonly version?: string;
+}
+
+export interface QdrantStandin {
+  readonly url: string;
+  readonly requests: RecordedRequest[];
+  /** Collections as the stand-in holds them. */
+  readonly collections: Map<string, { size: number; distance: Distance; points: number }>;
+  /** Every violation of every request so far. */
+  violations(): string[];
+  stop(): Promise<void>;
+}
+
+type Access = { kind: 'admin' } | { kind: 'global'; access: string } | { kind: 'collections'; rules: { collection: string; access: string }[] };
+
+const b64url = (s: string) => Buffer.from(s, 'base64url');
+
+/** Verifies an HS256 JWT; returns its claims or undefined. */
+function verifyJwt(token: string, key: string): Record<string, unknown> | undefined {
+  const parts = token.split('.');
+  if (parts.length !== 3) return undefined;
+  try {
+    const header = JSON.parse(b64url(parts[0]).toString('utf8'));
+    if (header.alg !== 'HS256') return undefined;
+    const want = createHmac('sha256', key).update(`${parts[0]}.${parts[1]}`).digest();
+    const got = b64url(parts[2]);
+    if (got.length !== want.length || !timingSafeEqual(got, want)) return undefined;
+    const claims = JSON.parse(b64url(parts[1]).toString('utf8'));
+    if (typeof claims.exp === 'number' && claims.exp * 1000 < Date.now()) return undefined;
+    return claims;
+  } catch {
+    return undefined;
+  }
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** Checks a collection name the way Qdrant does (1..255 chars, no path or reserved characters). */
+function nameViolations(name: string): string[] {
+  if (name.length < 1 || name.length > 255) return [`collection name "${name}" must be 1..255 characters`];
+  if (/[<>:"/\\|?*\0]/.test(name)) return [`collection name "${name}" contains a character Qdrant rejects`];
+  return [];
+}
+
+export async function startQdrantStandin(opts: QdrantStandinOptions): Promise<QdrantStandin> {
+  const requests: RecordedRequest[] = [];
+  const collections = new Map<string, { size: number; distance: Distance; points: number }>();
+  const version = opts.version ?? '1.12.4';
+
+  const authOf = (req: http.IncomingMessage): { access?: Access; auth: string } => {
+    const header = req.headers['api-key'];
+    const bearer = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''))?.[1];
+    const value = (Array.isArray(header) ? header[0] : header) ?? bearer;
+    if (value === undefined) return { auth: 'none' };
+    if (safeEqual(value, opts.apiKey)) return { access: { kind: 'admin' }, auth: 'api-key' };
+    if (opts.jwtRbac) {
+      const claims = verifyJwt(value, opts.apiKey);
+      const access = claims?.access;
+      if (typeof access === 'string' && ['r', 'm'].includes(access)) return { access: { kind: 'global', access }, auth: 'jwt' };
+      if (Array.isArray(access) && access.every((a) => a && typeof a.collection === 'string' && ['r', 'rw'].includes(a.access))) {
+        return { access: { kind: 'collections', rules: access }, auth: 'jwt' };
+      }
+    }
+    return { auth: 'invalid' };
+  };
+
+  const may = (access: Access, what: 'manage' | 'read' | 'write', collection?: string): boolean => {
+    if (access.kind === 'admin') return true;
+    if (access.kind === 'global') return access.access === 'm' || what === 'read';
+    if (what === 'manage' || collection === undefined) return false;
+    const rule = access.rules.find((r) => r.collection === collection);
+    return rule !== undefined && (what === 'read' || rule.access === 'rw');
+  };
+
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (d: string) => (body += d));
+    req.on('end', () => {
+      const started = process.hrtime.bigint();
+      const violations: string[] = [];
+      const url = new URL(req.url ?? '/', 'http://standin');
+      const method = req.method ?? 'GET';
+      const time = () => Number(process.hrtime.bigint() - started) / 1e9;
+      const send = (status: number, payload: unknown) => {
+        requests.push({ method, path: url.pathname, status, violations, auth });
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(payload));
+      };
+      const ok = (result: unknown) => send(200, { result, status: 'ok', time: time() });
+      const fail = (status: number, error: string) => send(status, { status: { error }, time: time() });
+
+      const { access, auth } = authOf(req);
+      if (!access) {
+        if (auth === 'none') violations.push('no api-key header or Authorization bearer token');
+        requests.push({ method, path: url.pathname, status: auth === 'none' ? 401 : 403, violations, auth });
+        res.writeHead(auth === 'none' ? 401 : 403, { 'content-type': 'text/plain' });
+        res.end(auth === 'none' ? 'Must provide an API key or an Authorization bearer token' : 'Invalid API key or JWT');
+        return;
+      }
+
+      let json: any;
+      if (method === 'PUT' || method === 'POST') {
+        if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) violations.push(`${method} ${url.pathname} without Content-Type: application/json`);
+        try {
+          json = JSON.parse(body);
+        } catch {
+          violations.push(`${method} ${url.pathname} body is not JSON`);
+          return fail(400, 'Format error in JSON body: expected value');
+        }
+      }
+
+      const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+      if (parts.length === 0 && method === 'GET') return send(200, { title: 'qdrant - vector search engine', version, commit: 'standin' });
+      if (parts[0] !== 'collections') {
+        violations.push(`${method} ${url.pathname} is not a route the stand-in knows`);
+        return fail(404, 'Not found');
+      }
+      if (parts.length === 1 && method === 'GET') {
+        const names = [...collections.keys()].filter((n) => may(access, 'read', n));
+        return ok({ collections: names.map((name) => ({ name })) });
+      }
+      const name = parts[1];
+      violations.push(...nameViolations(name));
+      const existing = collections.get(name);
+
+      if (parts.length === 2) {
+        if (method === 'GET') {
+          if (!may(access, 'read', name)) return fail(403, `Forbidden: access to collection ${name} is not allowed`);
+          if (!existing) return fail(404, `Not found: Collection \`${name}\` doesn't exist!`);
+          return ok({
+            status: 'green',
+            optimizer_status: 'ok',
+            indexed_vectors_count: 0,
+            points_count: existing.points,
+            segments_count: 1,
+            config: {
+              params: { vectors: { size: existing.size, distance: existing.distance }, shard_number: 1, replication_factor: 1, write_consistency_factor: 1, on_disk_payload: true },
+              hnsw_config: { m: 16, ef_construct: 100, full_scan_threshold: 10000, max_indexing_threads: 0, on_disk: false },
+              optimizer_config: { deleted_threshold: 0.2, vacuum_min_vector_number: 1000, default_segment_number: 0, flush_interval_sec: 5 },
+              wal_config: { wal_capacity_mb: 32, wal_segments_ahead: 0 },
+              quantization_config: null,
+            },
+            payload_schema: {},
+          });
+        }
+        if (method === 'PUT') {
+          if (!may(access, 'manage')) return fail(403, 'Forbidden: global access is required');
+          if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+            violations.push('create collection: body must be an object');
+            return fail(422, 'Format error in JSON body: expected a map');
+          }
+          for (const k of Object.keys(json)) if (!CREATE_FIELDS.has(k)) violations.push(`create collection: unknown field "${k}"`);
+          const v = json.vectors;
+          if (typeof v !== 'object' || v === null || Array.isArray(v)) violations.push('create collection: "vectors" must be an object { size, distance }');
+          else {
+            for (const k of Object.keys(v)) if (!VECTOR_FIELDS.has(k)) violations.push(`create collection: unknown vectors field "${k}"`);
+            if (!Number.isInteger(v.size) || v.size < 1) violations.push(`create collection: vectors.size must be a positive integer, got ${JSON.stringify(v.size)}`);
+            if (!DISTANCES.includes(v.distance)) violations.push(`create collection: vectors.distance must be one of ${DISTANCES.join(', ')}, got ${JSON.stringify(v.distance)}`);
+          }
+          if (violations.length) return fail(422, `Validation error in JSON body: ${violations.join('; ')}`);
+          if (existing) return fail(409, `Wrong input: Collection \`${name}\` already exists!`);
+          collections.set(name, { size: v.size, distance: v.distance, points: 0 });
+          return ok(true);
+        }
+        if (method === 'DELETE') {
+          if (!may(access, 'manage')) return fail(403, 'Forbidden: global access is required');
+          return ok(collections.delete(name));
+        }
+      }
+      if (parts.length === 3 && parts[2] === 'points' && method === 'PUT') {
+        if (!may(access, 'write', name)) return fail(403, `Forbidden: write access to collection ${name} is not allowed`);
+        if (!existing) return fail(404, `Not found: Collection \`${name}\` doesn't exist!`);
+        const points = json?.points;
+        if (!Array.isArray(points)) {
+          violations.push('upsert points: "points" must be a list');
+          return fail(422, 'Validation error in JSON body: points');
+        }
+        for (const p of points) {
+          if (!Array.isArray(p?.vector) || p.vector.length !== existing.size) {
+            return fail(400, `Wrong input: Vector dimension error: expected dim: ${existing.size}, got ${Array.isArray(p?.vector) ? p.vector.length : 0}`);
+          }
+        }
+        existing.points += points.length;
+        return ok({ operation_id: requests.length, status: 'completed' });
+      }
+      violations.push(`${method} ${url.pathname} is not a route the stand-in knows`);
+      return fail(404, 'Not found');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    collections,
+    violations: () => requests.flatMap((r) => r.violations.map((v) => `${r.method} ${r.path}: ${v}`)),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
