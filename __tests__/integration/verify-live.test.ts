@@ -7,6 +7,7 @@
  */
 import { spawn } from 'child_process';
 import * as path from 'path';
+import { finished, parseJsonOrUndefined } from '../../test-support/process';
 import { loadFleet } from '../../lib/tenant/loader';
 import type { Fleet } from '../../lib/tenant/model';
 import { DUMMY_TOKEN, HcloudApi, startHcloudApi } from '../../test-support/hcloud-api';
@@ -27,29 +28,14 @@ interface VerifyRun {
 }
 
 function runVerify(api: HcloudApi, args: string[]): Promise<VerifyRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'scripts/run.js'), 'cli/verify.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, HCLOUD_ENDPOINT: api.url, HCLOUD_TOKEN: DUMMY_TOKEN, TENANTS_DIR },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      let json: any;
-      if (args.includes('--json')) {
-        try {
-          json = JSON.parse(stdout);
-        } catch {
-          json = undefined;
-        }
-      }
-      resolve({ code, stdout, stderr, json });
-    });
+  const child = spawn(process.execPath, [path.join(ROOT, 'scripts/run.js'), 'cli/verify.ts', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, HCLOUD_ENDPOINT: api.url, HCLOUD_TOKEN: DUMMY_TOKEN, TENANTS_DIR },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  return finished(child).then(({ code, stdout, stderr }) => ({
+    code, stdout, stderr, json: args.includes('--json') ? parseJsonOrUndefined(stdout) : undefined,
+  }));
 }
 
 describe('npm run verify against the example fleet on the local API', () => {

@@ -7,6 +7,7 @@
  */
 import { spawn } from 'child_process';
 import * as path from 'path';
+import { finished, parseJsonOrUndefined } from '../process';
 import { REPO_ROOT } from './cdktf-project';
 
 export const PYTHON_COMPAT_DIR = path.join(REPO_ROOT, 'test-support', 'hcloud-api', 'python-compat');
@@ -21,26 +22,11 @@ export interface InventoryResult {
 
 export function ansibleInventory(file: string, env: Record<string, string>): Promise<InventoryResult> {
   const pythonPath = [PYTHON_COMPAT_DIR, process.env.PYTHONPATH].filter(Boolean).join(path.delimiter);
-  return new Promise((resolve, reject) => {
-    const child = spawn('ansible-inventory', ['-i', file, '--list'], {
-      env: { ...process.env, ...env, PYTHONPATH: pythonPath, ANSIBLE_NOCOLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      let inventory: any;
-      if (code === 0) {
-        try {
-          inventory = JSON.parse(stdout);
-        } catch {
-          inventory = undefined;
-        }
-      }
-      resolve({ code, stdout, stderr, inventory });
-    });
+  const child = spawn('ansible-inventory', ['-i', file, '--list'], {
+    env: { ...process.env, ...env, PYTHONPATH: pythonPath, ANSIBLE_NOCOLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  return finished(child).then(({ code, stdout, stderr }) => ({
+    code, stdout, stderr, inventory: code === 0 ? parseJsonOrUndefined(stdout) : undefined,
+  }));
 }

@@ -10,6 +10,7 @@ import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { finished } from '../process';
 import { DUMMY_TOKEN } from './index';
 import { runTofu, serializedInit, TofuResult } from './tofu';
 
@@ -129,37 +130,22 @@ export function cdktfProject(apiUrl: string, prefix = 'cdktf-e2e-'): CdktfProjec
       fs.rmSync(path.join(tenantsDir, file), { force: true });
     },
     cdktf(args, opts = {}) {
-      const started = Date.now();
-      return new Promise((resolve, reject) => {
-        const child = spawn(cdktfBin, [...args], {
-          cwd: dir,
-          env: { ...process.env, ...env, ...opts.env },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        opts.onSpawn?.(child);
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-        child.on('error', reject);
-        child.on('close', (code, signal) => resolve({ code, signal, stdout: stripAnsi(stdout), stderr: stripAnsi(stderr), ms: Date.now() - started }));
+      const child = spawn(cdktfBin, [...args], {
+        cwd: dir,
+        env: { ...process.env, ...env, ...opts.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
       });
+      opts.onSpawn?.(child);
+      return finished(child).then((r) => ({ ...r, stdout: stripAnsi(r.stdout), stderr: stripAnsi(r.stderr) }));
     },
     synth() {
       const started = Date.now();
-      return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [path.join(REPO_ROOT, 'scripts', 'run.js'), 'main.ts'], {
-          cwd: dir,
-          env: { ...process.env, ...env, CDKTF_OUTDIR: path.join(dir, 'cdktf.out') },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-        child.on('error', reject);
-        child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, ms: Date.now() - started }));
+      const child = spawn(process.execPath, [path.join(REPO_ROOT, 'scripts', 'run.js'), 'main.ts'], {
+        cwd: dir,
+        env: { ...process.env, ...env, CDKTF_OUTDIR: path.join(dir, 'cdktf.out') },
+        stdio: ['ignore', 'pipe', 'pipe'],
       });
+      return finished(child, started);
     },
     stackDir: (tenantId) => path.join(dir, 'cdktf.out', 'stacks', `tenant-${tenantId}`),
     tofu(tenantId, args) {

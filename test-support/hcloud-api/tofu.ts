@@ -10,6 +10,7 @@ import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { finished } from '../process';
 import { DUMMY_TOKEN } from './index';
 
 export const HCLOUD_SOURCE = 'registry.opentofu.org/hetznercloud/hcloud';
@@ -41,25 +42,14 @@ export interface RunOptions {
 }
 
 export function runTofu(dir: string, args: readonly string[], opts: RunOptions = {}): Promise<TofuResult> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn('tofu', [...args], {
-      cwd: dir,
-      env: { ...process.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1', ...opts.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    opts.onSpawn?.(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = opts.killAfterMs !== undefined ? setTimeout(() => child.kill('SIGKILL'), opts.killAfterMs) : undefined;
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      if (timer) clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr, ms: Date.now() - started });
-    });
+  const child = spawn('tofu', [...args], {
+    cwd: dir,
+    env: { ...process.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1', ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  opts.onSpawn?.(child);
+  const timer = opts.killAfterMs !== undefined ? setTimeout(() => child.kill('SIGKILL'), opts.killAfterMs) : undefined;
+  return finished(child).finally(() => timer && clearTimeout(timer));
 }
 
 /** The provider requirement every hand-written test configuration starts with. */
