@@ -1,14 +1,13 @@
 /**
  * Where the project's OpenTofu is and the environment it runs offline with:
- * the toolchain `scripts/install-tools.sh` builds (`scripts/tools-env.js`),
- * with a TF_CLI_CONFIG_FILE that exists (an inherited one naming a missing
- * file would send `tofu init` to the registry instead of the local mirror).
+ * the toolchain `scripts/install-tools.sh` builds, as `scripts/tools-env.js`
+ * sets it up (our tofu first on PATH, the mirror-only CLI config).
  */
 import * as fs from 'fs';
-import * as path from 'path';
 
+type Env = Record<string, string | undefined>;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const tools = require('../scripts/tools-env.js') as { tofu: string; toolsDir: string };
+const tools = require('../scripts/tools-env.js') as { tofu: string; toolEnv: (base: Env) => Env };
 
 export interface Toolchain {
   /** Absolute path of the tofu binary. */
@@ -21,9 +20,5 @@ export function toolchain(base: Readonly<Record<string, string | undefined>> = p
   if (!fs.existsSync(tools.tofu)) {
     throw new Error(`OpenTofu is not installed at ${tools.tofu}; run 'npm run tools' (scripts/install-tools.sh) first`);
   }
-  const env: Record<string, string | undefined> = { ...base };
-  if (!env.TF_CLI_CONFIG_FILE || !fs.existsSync(env.TF_CLI_CONFIG_FILE)) env.TF_CLI_CONFIG_FILE = path.join(tools.toolsDir, 'tofurc');
-  env.PATH = [path.dirname(tools.tofu), env.PATH].filter(Boolean).join(path.delimiter);
-  env.CHECKPOINT_DISABLE = '1';
-  return { tofu: tools.tofu, env };
+  return { tofu: tools.tofu, env: tools.toolEnv(base) };
 }

@@ -4,23 +4,16 @@
  */
 import { execFileSync, spawnSync, SpawnSyncReturns } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 
-export const TOOLS_DIR = process.env.TENANT_TOOLS_DIR ?? path.join(os.homedir(), '.cache', 'tenant-platform-tools');
-const BIN = path.join(TOOLS_DIR, 'bin');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const tools = require('../scripts/tools-env.js') as { toolsDir: string; bin: string; toolEnv: (base: NodeJS.ProcessEnv) => NodeJS.ProcessEnv };
+export const TOOLS_DIR = tools.toolsDir;
+const BIN = tools.bin;
 
-/** The environment our tools run with: toolchain first on PATH, offline provider mirror. */
+/** The environment our tools run with (scripts/tools-env.js), non-interactive, plus `extra`. */
 export function toolEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    PATH: [BIN, '/usr/lib/postgresql/15/bin', process.env.PATH].join(path.delimiter),
-    TF_CLI_CONFIG_FILE: path.join(TOOLS_DIR, 'tofurc'),
-    TERRAFORM_BINARY_NAME: path.join(BIN, 'tofu'),
-    CHECKPOINT_DISABLE: '1',
-    TF_IN_AUTOMATION: '1',
-    ...extra,
-  };
+  return { ...tools.toolEnv(process.env), TF_IN_AUTOMATION: '1', ...extra };
 }
 
 /** Absolute path of a required tool, or an error that says how to get it. */

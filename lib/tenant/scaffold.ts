@@ -3,17 +3,11 @@
  * each with what it means, what is allowed and what cannot change later.
  * Pure; `npm run tenant:new` (new-command.ts) writes it.
  */
-import { describeLocations, LIMITS, Location, NETWORK_ZONE_BY_LOCATION } from '../hetzner';
+import { describeLocations, LIMITS, NETWORK_ZONE_BY_LOCATION } from '../hetzner';
 import { networkCidr, serverName, subnetCidr } from '../naming';
-import type { Platform } from './model';
-import type { TenantFile } from './schema';
+import type { Platform, Tenant } from './model';
 
-export interface ScaffoldInput {
-  readonly id: string;
-  readonly seq: number;
-  readonly environment: TenantFile['environment'];
-  readonly mode: TenantFile['mode'];
-  readonly location: Location;
+export interface ScaffoldInput extends Pick<Tenant, 'id' | 'seq' | 'environment' | 'mode' | 'location'> {
   /** What the comments and the firewall example refer to. */
   readonly platform: Pick<Platform, 'dns' | 'sources' | 'defaults' | 'quotas'>;
 }
