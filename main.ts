@@ -6,8 +6,8 @@
  * passes its isolation rules.
  */
 import { formatDiagnostic } from './lib/diagnostics';
-import { loadFleet, tenantsDir } from './lib/tenant/loader';
-import { synthFleet } from './lib/synth';
+import { loadFleet, tenantsDir } from './app/tenant-files';
+import { synthFleet } from './app/synth';
 
 function main(): number {
   const dir = tenantsDir();

@@ -1,3 +1,3 @@
 // Registers the CDKTF jest matchers (toHaveResource, toPlanSuccessfully, ...).
-import { setupJest } from '../lib/cdk';
+import { setupJest } from '../constructs/cdk';
 setupJest();

@@ -13,10 +13,10 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { DUMMY_TOKEN, startHcloudApi } from '../test-support/hcloud-api';
-import { cdktfProject, REPO_ROOT } from '../test-support/hcloud-api/cdktf-project';
-import { ok } from '../test-support/hcloud-api/client';
-import { runTofu, serializedInit, tofuProblem } from '../test-support/hcloud-api/tofu';
+import { DUMMY_TOKEN, startHcloudApi } from '../local-cloud';
+import { cdktfProject, REPO_ROOT } from '../test-support/cdktf-project';
+import { ok } from '../local-cloud/client';
+import { runTofu, serializedInit, tofuProblem } from '../test-support/tofu-async';
 import { generateFleet } from './fleet-generator';
 
 // scripts/tools-env.js is what scripts/run.js users get; make sure tofu is found even without `. scripts/tools-env.sh`.

@@ -5,8 +5,8 @@
  * synthesized together (the cost that matters is per stack, not per fleet).
  * usage: synth-child.ts <outdir> <shard-dir>...
  */
-import { loadFleet } from '../lib/tenant/loader';
-import { synthFleet } from '../lib/synth';
+import { loadFleet } from '../app/tenant-files';
+import { synthFleet } from '../app/synth';
 import type { Fleet, Tenant } from '../lib/tenant/model';
 
 const [outdir, ...shards] = process.argv.slice(2);

@@ -9,7 +9,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { loadFleet, PLATFORM_FILE } from '../lib/tenant/loader';
+import { loadFleet, PLATFORM_FILE } from '../app/tenant-files';
 
 const FILES = 1000;
 const RUNS = 5;

@@ -12,10 +12,10 @@
  * With tenant arguments only those tenants are checked, and fleet-level
  * findings (unlabelled resources, orphans) are left out.
  *
- * A thin shell: the checks are pure functions in verify/checks/.
+ * A thin shell: the checks are pure functions in isolation/live/.
  */
 import { didYouMean } from '../lib/diagnostics';
-import { loadFleet, tenantsDir } from '../lib/tenant/loader';
+import { loadFleet, tenantsDir } from '../app/tenant-files';
 import { formatJson, formatTable, HcloudClient, readSnapshot, verifySnapshot } from '../verify';
 
 const USAGE = 'usage: npm run verify -- [tenant...] [--json]   (env: HCLOUD_TOKEN, HCLOUD_ENDPOINT, TENANTS_DIR)';

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { TerraformResource } from '../lib/cdk';
+import { TerraformResource } from './cdk';
 
 export interface PostApplyProps {
   /** Tenant id passed to the playbook. */

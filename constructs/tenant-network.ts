@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { Network } from '../.gen/providers/hcloud/network';
 import { NetworkSubnet } from '../.gen/providers/hcloud/network-subnet';
-import { Token } from '../lib/cdk';
+import { Token } from './cdk';
 import { networkName } from '../lib/naming';
 
 export interface TenantNetworkProps {

@@ -1,14 +1,14 @@
 import * as path from 'path';
 import { Construct } from 'constructs';
 import { HcloudProvider } from '../.gen/providers/hcloud/provider';
-import { App, LocalBackend, S3Backend, TerraformOutput, TerraformStack, TerraformVariable } from '../lib/cdk';
+import { App, LocalBackend, S3Backend, TerraformOutput, TerraformStack, TerraformVariable } from './cdk';
 import { ansibleVars } from '../lib/ansible-vars';
 import { firewallRules } from '../lib/firewall-rules';
 import { tenantLabels, tenantSelector } from '../lib/labels';
 import { stackName } from '../lib/naming';
 import type { Platform, Tenant } from '../lib/tenant/model';
-import { checkIsolation, formatFinding } from './isolation/isolation-check';
-import type { StackJson, TenantContext } from './isolation/rule';
+import { checkIsolation, formatFinding } from '../isolation/synth/isolation-check';
+import type { StackJson, TenantContext } from '../isolation/synth/rule';
 import { PostApply } from './post-apply';
 import { TenantDns } from './tenant-dns';
 import { TenantFirewall } from './tenant-firewall';

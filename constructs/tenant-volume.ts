@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { Volume } from '../.gen/providers/hcloud/volume';
 import { VolumeAttachment } from '../.gen/providers/hcloud/volume-attachment';
-import { Token } from '../lib/cdk';
+import { Token } from './cdk';
 import { volumeName } from '../lib/naming';
 
 export interface TenantVolumeProps {

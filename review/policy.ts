@@ -6,7 +6,7 @@
  *     file as it was at the base revision).
  */
 import { PROTECTED_IN_PRODUCTION, type DataLossRisk } from './data-loss';
-import type { IsolationFinding } from './isolation';
+import type { IsolationFinding } from '../isolation/plan/isolation';
 
 export interface PolicyInput {
   readonly tenant: string;

@@ -5,7 +5,7 @@
 import type { AffectKind } from './affected';
 import type { CostChange } from './cost';
 import type { DataLossRisk } from './data-loss';
-import type { IsolationFinding } from './isolation';
+import type { IsolationFinding } from '../isolation/plan/isolation';
 import type { PlanSummary } from './plan-summary';
 import type { PolicyViolation } from './policy';
 

@@ -1,15 +1,15 @@
 /**
  * The synth edge: the affected tenants' stacks, synthesized with the
- * project's own code (`lib/synth.ts`). Synthesis is all or nothing for a
+ * project's own code (`app/synth.ts`). Synthesis is all or nothing for a
  * fleet, so when the batch fails (an isolation rule, a construct error) each
  * tenant is synthesized alone to say which ones fail and why.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { synthFleet } from '../lib/synth';
+import { synthFleet } from '../app/synth';
 import type { Fleet } from '../lib/tenant/model';
-import { findingsFromSynthError } from './construct-isolation';
-import type { IsolationFinding } from './isolation';
+import { findingsFromSynthError } from '../isolation/plan/construct-isolation';
+import type { IsolationFinding } from '../isolation/plan/isolation';
 
 export type SynthOutcome =
   | { readonly tenant: string; readonly ok: true; readonly stackDir: string; readonly stack: unknown }

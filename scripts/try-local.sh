@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole flow on this machine, with no cloud account: start the local
-# Hetzner Cloud API stand-in (test-support/hcloud-api, a mock of the real API,
+# Hetzner Cloud API stand-in (local-cloud/, a mock of the real API,
 # on 127.0.0.1), `cdktf deploy` the example tenants with the real OpenTofu and
 # hcloud provider, verify isolation on the live resources, destroy one tenant,
 # verify again, and stop. Everything (state, synth output) lives in a temp dir.
@@ -28,7 +28,7 @@ export TENANTS="$(IFS=,; echo "${ids[*]}")"
 stacks=("${ids[@]/#/tenant-}")
 
 echo "== starting the local Hetzner Cloud API (a stand-in, not Hetzner)"
-node scripts/run.js test-support/hcloud-api/main.ts --port 0 --state "$work/api-state.json" --platform "$work/tenants" >"$work/api.env" &
+node scripts/run.js local-cloud/main.ts --port 0 --state "$work/api-state.json" --platform "$work/tenants" >"$work/api.env" &
 api_pid=$!
 for _ in $(seq 1 100); do grep -q HCLOUD_TOKEN "$work/api.env" 2>/dev/null && break; sleep 0.1; done
 . "$work/api.env"

@@ -12,7 +12,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseDocument } from 'yaml';
 import { AnsibleTenantVars, ansibleVars } from '../lib/ansible-vars';
-import { loadFleet, PLATFORM_FILE } from '../lib/tenant/loader';
+import { loadFleet, PLATFORM_FILE } from '../app/tenant-files';
 import { run, runOk, tempDir, toolsEnv } from './ansible-proc';
 import { REPO_ROOT } from './ansible-run';
 

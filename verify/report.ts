@@ -1,5 +1,5 @@
 /** Output of the verifier: a table per tenant for people, JSON for machines. */
-import { EXPLANATIONS, RuleId } from './finding';
+import { EXPLANATIONS, RuleId } from '../isolation/live/finding';
 import type { VerifyResult } from './verify';
 
 function table(rows: string[][]): string {

@@ -2,9 +2,9 @@
  * Runs every check on a snapshot and groups the result per tenant. Pure: the
  * snapshot comes from read.ts (or a test), the fleet from the tenant files.
  */
-import { CHECKS, CheckInput } from './checks';
-import { tenantOf } from './checks/input';
-import { Finding, sortFindings } from './finding';
+import { CHECKS, CheckInput } from '../isolation/live';
+import { tenantOf } from '../isolation/live/input';
+import { Finding, sortFindings } from '../isolation/live/finding';
 
 export interface TenantSummary {
   readonly id: string;

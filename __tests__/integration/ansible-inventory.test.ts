@@ -1,7 +1,7 @@
 /**
  * The two inventories of ansible/:
  * - inventory/hcloud.yml, the hetzner.hcloud dynamic inventory, read by the
- *   real plugin against the local Hetzner API (test-support/hcloud-api) through
+ *   real plugin against the local Hetzner API (local-cloud/) through
  *   HCLOUD_ENDPOINT: servers are grouped by their tenant_id, role and
  *   environment labels, and unmanaged servers are left out;
  * - the local tenants inventory built from `ansible_vars`
@@ -10,10 +10,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ansibleVars } from '../../lib/ansible-vars';
-import { loadFleet } from '../../lib/tenant/loader';
-import { DUMMY_TOKEN, HcloudApi, startHcloudApi } from '../../test-support/hcloud-api';
-import { ansibleInventory } from '../../test-support/hcloud-api/ansible';
-import { ok } from '../../test-support/hcloud-api/client';
+import { loadFleet } from '../../app/tenant-files';
+import { DUMMY_TOKEN, HcloudApi, startHcloudApi } from '../../local-cloud';
+import { ansibleInventory } from '../../test-support/ansible-inventory-list';
+import { ok } from '../../local-cloud/client';
 import { localInventory, writeInventory } from '../../test-support/ansible-inventory';
 import { run, tempDir } from '../../test-support/ansible-proc';
 import { ANSIBLE_DIR, ansibleEnv, REPO_ROOT } from '../../test-support/ansible-run';

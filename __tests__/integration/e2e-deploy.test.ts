@@ -3,7 +3,7 @@
  * project's app, `--skip-provider-lock` as in `npm run deploy`) of the example
  * tenants with the real OpenTofu and hcloud provider against the local
  * Hetzner Cloud API. Each run happens in a throw-away project directory (see
- * test-support/hcloud-api/cdktf-project.ts) so that the repo's cdktf.out/ and
+ * test-support/cdktf-project.ts) so that the repo's cdktf.out/ and
  * state/ are never touched.
  *
  * The platform prerequisites outside the tenant stacks (the DNS zone of
@@ -15,14 +15,14 @@ import * as path from 'path';
 import { firewallRules } from '../../lib/firewall-rules';
 import { tenantLabels, tenantSelector } from '../../lib/labels';
 import { firewallName, networkName, stackName, volumeName } from '../../lib/naming';
-import { loadFleet } from '../../lib/tenant/loader';
+import { loadFleet } from '../../app/tenant-files';
 import type { Fleet } from '../../lib/tenant/model';
-import { DUMMY_TOKEN, HcloudApi, RequestLogEntry, startHcloudApi } from '../../test-support/hcloud-api';
-import { ansibleInventory } from '../../test-support/hcloud-api/ansible';
-import { CdktfProject, cdktfProject, descendants, killTree, REPO_ROOT } from '../../test-support/hcloud-api/cdktf-project';
-import { ok } from '../../test-support/hcloud-api/client';
-import type { ApiState } from '../../test-support/hcloud-api/state';
-import { TofuResult, tofuProblem } from '../../test-support/hcloud-api/tofu';
+import { DUMMY_TOKEN, HcloudApi, RequestLogEntry, startHcloudApi } from '../../local-cloud';
+import { ansibleInventory } from '../../test-support/ansible-inventory-list';
+import { CdktfProject, cdktfProject, descendants, killTree, REPO_ROOT } from '../../test-support/cdktf-project';
+import { ok } from '../../local-cloud/client';
+import type { ApiState } from '../../local-cloud/state';
+import { TofuResult, tofuProblem } from '../../test-support/tofu-async';
 import { HcloudClient, readSnapshot, verifySnapshot } from '../../verify';
 
 jest.setTimeout(600_000);

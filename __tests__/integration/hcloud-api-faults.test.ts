@@ -4,8 +4,8 @@
  * converged run: each named resource exists exactly once, and everything the
  * API holds is in the tofu state (no orphans).
  */
-import { HcloudApi, startHcloudApi } from '../../test-support/hcloud-api';
-import { expectExit, TofuWorkspace, tofuProblem, tofuWorkspace } from '../../test-support/hcloud-api/tofu';
+import { HcloudApi, startHcloudApi } from '../../local-cloud';
+import { expectExit, TofuWorkspace, tofuProblem, tofuWorkspace } from '../../test-support/tofu-async';
 
 jest.setTimeout(300_000);
 

@@ -2,14 +2,14 @@
  * The hetzner.hcloud Ansible inventory plugin (Debian's collection, through
  * python3-hcloud) reads the local API: it lists servers by label selector and
  * groups them by their tenant_id label. Runs with the python-compat shim
- * (test-support/hcloud-api/ansible.ts) for Debian's mismatched hcloud-python.
+ * (test-support/ansible-inventory-list.ts) for Debian's mismatched hcloud-python.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { DUMMY_TOKEN, HcloudApi, startHcloudApi } from '../../test-support/hcloud-api';
-import { ansibleInventory } from '../../test-support/hcloud-api/ansible';
-import { ok } from '../../test-support/hcloud-api/client';
+import { DUMMY_TOKEN, HcloudApi, startHcloudApi } from '../../local-cloud';
+import { ansibleInventory } from '../../test-support/ansible-inventory-list';
+import { ok } from '../../local-cloud/client';
 
 jest.setTimeout(120_000);
 

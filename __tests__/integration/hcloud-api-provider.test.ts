@@ -4,8 +4,8 @@
  * protected server, destroy everything. Every call the provider makes must hit
  * an implemented route.
  */
-import { HcloudApi, startHcloudApi } from '../../test-support/hcloud-api';
-import { expectExit, TofuWorkspace, tofuProblem, tofuWorkspace } from '../../test-support/hcloud-api/tofu';
+import { HcloudApi, startHcloudApi } from '../../local-cloud';
+import { expectExit, TofuWorkspace, tofuProblem, tofuWorkspace } from '../../test-support/tofu-async';
 
 jest.setTimeout(180_000);
 

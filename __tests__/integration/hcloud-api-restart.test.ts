@@ -6,8 +6,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { HcloudApi, startHcloudApi } from '../../test-support/hcloud-api';
-import { expectExit, TofuWorkspace, tofuProblem, tofuWorkspace } from '../../test-support/hcloud-api/tofu';
+import { HcloudApi, startHcloudApi } from '../../local-cloud';
+import { expectExit, TofuWorkspace, tofuProblem, tofuWorkspace } from '../../test-support/tofu-async';
 
 jest.setTimeout(180_000);
 

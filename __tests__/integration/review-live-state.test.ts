@@ -1,22 +1,22 @@
 /**
  * The review against real state and a token: a tenant applied with the real
  * tofu and provider to the local Hetzner Cloud API stand-in
- * (test-support/hcloud-api, HCLOUD_ENDPOINT), then its file removed. With a
+ * (local-cloud/, HCLOUD_ENDPOINT), then its file removed. With a
  * token set, the destroy plan refreshes every resource through the API.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { synthFleet } from '../../lib/synth';
-import { loadFleet } from '../../lib/tenant/loader';
+import { synthFleet } from '../../app/synth';
+import { loadFleet } from '../../app/tenant-files';
 import { renderReview } from '../../review/markdown';
 import { shippedPriceTable } from '../../review/prices';
 import { exitCode } from '../../review/result';
 import { runReview } from '../../review/review';
 import { tofu } from '../../review/tofu';
 import { toolchain } from '../../review/toolchain';
-import { startHcloudApi, type HcloudApi } from '../../test-support/hcloud-api';
+import { startHcloudApi, type HcloudApi } from '../../local-cloud';
 
 jest.setTimeout(240_000);
 

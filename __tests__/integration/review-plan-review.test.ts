@@ -3,7 +3,7 @@
  * temporary git repository holding a copy of the example tenants. Offline:
  * dummy token, plans of new resources make no API call, and "existing"
  * infrastructure is a state crafted from a plan and pushed with
- * `tofu state push` (review/testing/existing-state.ts), planned without
+ * `tofu state push` (test-support/review/existing-state.ts), planned without
  * refresh: fast, and independent of any API. review-live-state.test.ts covers
  * the other way: state applied to the local Hetzner API stand-in, refreshed.
  */
@@ -16,7 +16,7 @@ import { renderReview } from '../../review/markdown';
 import { shippedPriceTable } from '../../review/prices';
 import { exitCode, type ReviewResult } from '../../review/result';
 import { runReview } from '../../review/review';
-import { createExistingState } from '../../review/testing/existing-state';
+import { createExistingState } from '../../test-support/review/existing-state';
 import { toolchain } from '../../review/toolchain';
 
 jest.setTimeout(240_000);

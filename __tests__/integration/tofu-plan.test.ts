@@ -8,8 +8,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { synthFleet } from '../../lib/synth';
-import { exampleFleet } from '../helpers/fleet';
+import { synthFleet } from '../../app/synth';
+import { exampleFleet } from '../../test-support/fleet';
 import { requireTool, tofuOk } from '../../test-support/toolchain';
 
 jest.setTimeout(300_000);

@@ -8,12 +8,12 @@
 import { spawn } from 'child_process';
 import * as path from 'path';
 import { finished, parseJsonOrUndefined } from '../../test-support/process';
-import { loadFleet } from '../../lib/tenant/loader';
+import { loadFleet } from '../../app/tenant-files';
 import type { Fleet } from '../../lib/tenant/model';
-import { DUMMY_TOKEN, HcloudApi, startHcloudApi } from '../../test-support/hcloud-api';
-import { ok } from '../../test-support/hcloud-api/client';
-import { tenantConfig, Tweaks } from '../../test-support/hcloud-api/tenant-config';
-import { expectExit, TofuWorkspace, tofuProblem, tofuWorkspace } from '../../test-support/hcloud-api/tofu';
+import { DUMMY_TOKEN, HcloudApi, startHcloudApi } from '../../local-cloud';
+import { ok } from '../../local-cloud/client';
+import { tenantConfig, Tweaks } from '../../test-support/tenant-config';
+import { expectExit, TofuWorkspace, tofuProblem, tofuWorkspace } from '../../test-support/tofu-async';
 
 jest.setTimeout(300_000);
 

@@ -1,4 +1,4 @@
-import { Faults } from '../../test-support/hcloud-api/faults';
+import { Faults } from '../../local-cloud/faults';
 
 describe('Faults', () => {
   test('matches method and a path pattern with * (one segment) and ** (the rest)', () => {

@@ -3,8 +3,8 @@
  * format and codes, pagination, label_selector filtering, firewall selectors
  * resolved to servers, protection, actions polling, faults, unknown routes.
  */
-import { HcloudApi, startHcloudApi } from '../../test-support/hcloud-api';
-import { call, ok } from '../../test-support/hcloud-api/client';
+import { HcloudApi, startHcloudApi } from '../../local-cloud';
+import { call, ok } from '../../local-cloud/client';
 
 describe('the local Hetzner Cloud API', () => {
   let api: HcloudApi;

@@ -1,4 +1,4 @@
-import { LabelSelectorError, matchesSelector, parseLabelSelector } from '../../test-support/hcloud-api/label-selector';
+import { LabelSelectorError, matchesSelector, parseLabelSelector } from '../../local-cloud/label-selector';
 
 const acme = { tenant_id: 'acme', role: 'worker', environment: 'production' };
 const globex = { tenant_id: 'globex', environment: 'staging' };

@@ -1,8 +1,8 @@
 import type { Tenant } from '../../lib/tenant/model';
-import type { IsolationInput } from '../../review/isolation';
-import { runIsolationChecks } from '../../review/isolation';
+import type { IsolationInput } from '../../isolation/plan/isolation';
+import { runIsolationChecks } from '../../isolation/plan/isolation';
 import type { PlanJson } from '../../review/plan-json';
-import { foreignTenantRangeCheck } from '../../review/plan-isolation';
+import { foreignTenantRangeCheck } from '../../isolation/plan/plan-isolation';
 
 const t = (id: string, seq: number) => ({ id, networkCidr: `10.${seq}.0.0/16` }) as unknown as Tenant;
 const fleet = [t('acme', 12), t('globex', 13), t('initech', 14)];

@@ -6,8 +6,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { synthFleet } from '../../lib/synth';
-import { exampleFleet, REPO_ROOT, tenant } from '../helpers/fleet';
+import { synthFleet } from '../../app/synth';
+import { exampleFleet, REPO_ROOT, tenant } from '../../test-support/fleet';
 
 const fleet = exampleFleet();
 let work: string;

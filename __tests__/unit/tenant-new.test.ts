@@ -6,11 +6,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { LOCATIONS } from '../../lib/hetzner';
-import { checkTenantSource, loadPlatform } from '../../lib/tenant/loader';
+import { checkTenantSource, loadPlatform } from '../../app/tenant-files';
 import type { Platform } from '../../lib/tenant/model';
-import { runTenantNew, writeNewFile } from '../../lib/tenant/new-command';
+import { runTenantNew, writeNewFile } from '../../app/new-command';
 import { scaffoldTenant } from '../../lib/tenant/scaffold';
-import { runValidate } from '../../lib/tenant/validate-command';
+import { runValidate } from '../../app/validate-command';
 import { parseYamlSource } from '../../lib/tenant/yaml-source';
 import { fixture } from '../fixtures/tenants/check';
 

@@ -1,8 +1,8 @@
-import { exampleFleet, synthTenant, tenant } from '../helpers/fleet';
+import { exampleFleet, synthTenant, tenant } from '../../test-support/fleet';
 import { tenantSelector } from '../../lib/labels';
 import { firewallRules } from '../../lib/firewall-rules';
-import { stackResources } from '../../constructs/isolation/rule';
-import { LABELLED_TYPES } from '../../constructs/isolation/rules/tenant-label';
+import { stackResources } from '../../isolation/synth/rule';
+import { LABELLED_TYPES } from '../../isolation/synth/rules/tenant-label';
 
 const fleet = exampleFleet();
 

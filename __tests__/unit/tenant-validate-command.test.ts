@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { runValidate } from '../../lib/tenant/validate-command';
+import { runValidate } from '../../app/validate-command';
 import { fixture } from '../fixtures/tenants/check';
 
 const REPO = path.resolve(__dirname, '../..');

@@ -5,8 +5,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { loadFleet } from '../../lib/tenant/loader';
-import { runValidate } from '../../lib/tenant/validate-command';
+import { loadFleet } from '../../app/tenant-files';
+import { runValidate } from '../../app/validate-command';
 import { MAX_FILE_BYTES, parseYamlSource } from '../../lib/tenant/yaml-source';
 import { fixture, lines } from '../fixtures/tenants/check';
 

@@ -6,7 +6,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { REPO_ROOT } from '../helpers/fleet';
+import { REPO_ROOT } from '../../test-support/fleet';
 
 const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'no-tools-'));
 afterAll(() => fs.rmSync(empty, { recursive: true, force: true }));

@@ -6,7 +6,7 @@
 import { firewallRules } from '../../lib/firewall-rules';
 import type { FirewallRule } from '../../lib/tenant/model';
 import { CHECKS, formatJson, formatTable, TenantForVerify, verifySnapshot } from '../../verify';
-import { destinationsBeyond, portRange } from '../../verify/checks/egress';
+import { destinationsBeyond, portRange } from '../../isolation/live/egress';
 import type { LiveFirewall, LiveNetwork, LiveResource, LiveRule, LiveServer, Snapshot } from '../../verify/live';
 import { firewallFromApi, networkFromApi, serverFromApi } from '../../verify/live';
 

@@ -4,8 +4,8 @@
  * a tenant network lists and the unlabelled firewalls a tenant server carries,
  * and retries 429 and 5xx answers.
  */
-import { HcloudApi, startHcloudApi } from '../../test-support/hcloud-api';
-import { ok } from '../../test-support/hcloud-api/client';
+import { HcloudApi, startHcloudApi } from '../../local-cloud';
+import { ok } from '../../local-cloud/client';
 import { HcloudApiError, HcloudClient, readSnapshot } from '../../verify';
 
 describe('readSnapshot', () => {

@@ -1,7 +1,7 @@
 /**
  * The text of a new tenant file: every key present or shown commented out,
  * each with what it means, what is allowed and what cannot change later.
- * Pure; `npm run tenant:new` (new-command.ts) writes it.
+ * Pure; `npm run tenant:new` (app/new-command.ts) writes it.
  */
 import { describeLocations, LIMITS, NETWORK_ZONE_BY_LOCATION } from '../hetzner';
 import { networkCidr, serverName, subnetCidr } from '../naming';

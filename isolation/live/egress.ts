@@ -12,8 +12,8 @@
 import { cidrContains } from '../../lib/cidr';
 import { firewallRules } from '../../lib/firewall-rules';
 import type { FirewallRule } from '../../lib/tenant/model';
-import type { Finding } from '../finding';
-import { describe, LiveRule } from '../live';
+import type { Finding } from './finding';
+import { describe, LiveRule } from '../../verify/live';
 import type { Check, TenantForVerify } from './input';
 import { firewallById, serversOf } from './input';
 

@@ -6,8 +6,8 @@
  */
 import { tenantSelector } from '../../lib/labels';
 import { firewallName } from '../../lib/naming';
-import type { Finding } from '../finding';
-import { describe } from '../live';
+import type { Finding } from './finding';
+import { describe } from '../../verify/live';
 import type { Check } from './input';
 import { serversOf, tenantOf } from './input';
 

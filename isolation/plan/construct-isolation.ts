@@ -4,8 +4,8 @@
  * stack that fails these rules normally fails synthesis already; running them
  * here as well keeps the review honest when a stack comes from elsewhere.
  */
-import { checkIsolation } from '../constructs/isolation/isolation-check';
-import type { StackJson } from '../constructs/isolation/rule';
+import { checkIsolation } from '../synth/isolation-check';
+import type { StackJson } from '../synth/rule';
 import type { IsolationCheck } from './isolation';
 
 export const constructIsolationCheck: IsolationCheck = (input) => {

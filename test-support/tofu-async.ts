@@ -10,8 +10,8 @@ import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { finished } from '../process';
-import { DUMMY_TOKEN } from './index';
+import { finished } from './process';
+import { DUMMY_TOKEN } from '../local-cloud/index';
 
 export const HCLOUD_SOURCE = 'registry.opentofu.org/hetznercloud/hcloud';
 export const HCLOUD_VERSION = '1.68.0';

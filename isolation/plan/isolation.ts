@@ -4,8 +4,8 @@
  * planned stack and reports what they find. `constructs/isolation/` owns the
  * synth-time rules; `plan-isolation.ts` adds checks that need the plan.
  */
-import type { Tenant } from '../lib/tenant/model';
-import type { PlanJson } from './plan-json';
+import type { Tenant } from '../../lib/tenant/model';
+import type { PlanJson } from '../../review/plan-json';
 
 /** One isolation problem, named by resource and rule (cdk-nag style). */
 export interface IsolationFinding {

@@ -1,12 +1,12 @@
 /** Test helpers: the example fleet, synthesized stacks as JSON. */
 import * as path from 'path';
-import { App, Testing } from '../../lib/cdk';
-import { TenantStack } from '../../constructs/tenant-stack';
-import { loadFleet } from '../../lib/tenant/loader';
-import type { Fleet, Tenant } from '../../lib/tenant/model';
-import type { StackJson } from '../../constructs/isolation/rule';
+import { App, Testing } from '../constructs/cdk';
+import { TenantStack } from '../constructs/tenant-stack';
+import { loadFleet } from '../app/tenant-files';
+import type { Fleet, Tenant } from '../lib/tenant/model';
+import type { StackJson } from '../isolation/synth/rule';
 
-export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+export const REPO_ROOT = path.resolve(__dirname, '..');
 export const EXAMPLE_TENANTS = path.join(REPO_ROOT, 'tenants');
 
 /** The example fleet from tenants/; throws with every diagnostic if it is invalid. */

@@ -9,13 +9,13 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Diagnostic, FieldPath } from '../diagnostics';
-import { issueDiagnostics } from './issues';
-import type { Fleet, Platform, Tenant } from './model';
-import { checkFleet, checkPlatform, FleetMember, resolveTenant } from './rules';
-import { isWithin, salvage } from './salvage';
-import { platformFileSchema, PlatformFile, tenantFileSchema, TenantFile } from './schema';
-import { MAX_FILE_BYTES, parseYamlSource, Position, unusable, YamlSource } from './yaml-source';
+import type { Diagnostic, FieldPath } from '../lib/diagnostics';
+import { issueDiagnostics } from '../lib/tenant/issues';
+import type { Fleet, Platform, Tenant } from '../lib/tenant/model';
+import { checkFleet, checkPlatform, FleetMember, resolveTenant } from '../lib/tenant/rules';
+import { isWithin, salvage } from '../lib/tenant/salvage';
+import { platformFileSchema, PlatformFile, tenantFileSchema, TenantFile } from '../lib/tenant/schema';
+import { MAX_FILE_BYTES, parseYamlSource, Position, unusable, YamlSource } from '../lib/tenant/yaml-source';
 
 /** The platform file's name inside a tenants directory. */
 export const PLATFORM_FILE = '_platform.yaml';

@@ -9,7 +9,7 @@
  * is a cross-tenant opening, whether written by hand or by a too-wide CIDR
  * such as 10.0.0.0/8.
  */
-import { cidrsOverlap, isWorld, parseCidr } from '../lib/cidr';
+import { cidrsOverlap, isWorld, parseCidr } from '../../lib/cidr';
 import type { IsolationCheck, IsolationFinding } from './isolation';
 
 interface RuleValues { direction?: string; protocol?: string; port?: string | null; source_ips?: string[]; destination_ips?: string[] }

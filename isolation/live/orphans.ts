@@ -3,8 +3,8 @@
  * file has (a tenant file removed without destroying its stack, or a leftover
  * of a failed run).
  */
-import type { Finding } from '../finding';
-import { describe } from '../live';
+import type { Finding } from './finding';
+import { describe } from '../../verify/live';
 import type { Check } from './input';
 import { tenantOf } from './input';
 

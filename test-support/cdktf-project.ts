@@ -10,9 +10,9 @@ import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { finished } from '../process';
-import { DUMMY_TOKEN } from './index';
-import { runTofu, serializedInit, TofuResult } from './tofu';
+import { finished } from './process';
+import { DUMMY_TOKEN } from '../local-cloud/index';
+import { runTofu, serializedInit, TofuResult } from './tofu-async';
 
 /**
  * The repository root: the nearest directory above this file with a

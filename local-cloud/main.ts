@@ -1,6 +1,6 @@
 /**
  * Runs the local Hetzner Cloud API in the foreground:
- *   node scripts/run.js test-support/hcloud-api/main.ts [--port 4000] [--state state.json]
+ *   node scripts/run.js local-cloud/main.ts [--port 4000] [--state state.json]
  *       [--action-polls 1] [--platform tenants] [--trace]
  * then point the provider, the Ansible inventory or `npm run verify` at it:
  *   export HCLOUD_ENDPOINT=http://127.0.0.1:4000/v1 HCLOUD_TOKEN=<any 64 characters>
@@ -10,7 +10,7 @@
  * operator does once per Hetzner project.
  */
 import * as path from 'path';
-import { loadPlatform, PLATFORM_FILE } from '../../lib/tenant/loader';
+import { loadPlatform, PLATFORM_FILE } from '../app/tenant-files';
 import { call } from './client';
 import { DUMMY_TOKEN, startHcloudApi } from './index';
 

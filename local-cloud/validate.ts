@@ -3,7 +3,7 @@
  * `invalid_input` naming the field, so a client sees what the real API would
  * reject.
  */
-import { labelKeyProblem, labelValueProblem } from '../../lib/hetzner';
+import { labelKeyProblem, labelValueProblem } from '../lib/hetzner';
 import { invalidInput } from './errors';
 import type { Labels } from './state';
 

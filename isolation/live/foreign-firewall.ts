@@ -3,8 +3,8 @@
  * (or of no tenant). Hetzner adds up the rules of all firewalls on a server,
  * so such a firewall can open what the tenant's own firewall keeps closed.
  */
-import type { Finding } from '../finding';
-import { describe } from '../live';
+import type { Finding } from './finding';
+import { describe } from '../../verify/live';
 import type { Check } from './input';
 import { firewallById, tenantOf } from './input';
 

@@ -6,10 +6,10 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { synthFleet } from '../../lib/synth';
-import { loadFleet } from '../../lib/tenant/loader';
-import { DUMMY_TOKEN } from '../stack-env';
-import { planStack, tofu } from '../tofu';
+import { synthFleet } from '../../app/synth';
+import { loadFleet } from '../../app/tenant-files';
+import { DUMMY_TOKEN } from '../../review/stack-env';
+import { planStack, tofu } from '../../review/tofu';
 import { craftStateFromPlan, type ProviderSchemas } from './crafted-state';
 
 export interface ExistingStateOptions {

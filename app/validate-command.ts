@@ -5,8 +5,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { countDiagnostics, Diagnostic, formatDiagnostic, plural } from '../diagnostics';
-import { loadFleet, PLATFORM_FILE, tenantFilesIn } from './loader';
+import { countDiagnostics, Diagnostic, formatDiagnostic, plural } from '../lib/diagnostics';
+import { loadFleet, PLATFORM_FILE, tenantFilesIn } from './tenant-files';
 
 export interface CommandResult {
   /** 0: valid (warnings allowed); 1: errors, or the command was used wrongly. */

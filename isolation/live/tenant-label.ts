@@ -2,8 +2,8 @@
  * missing-tenant-label: a resource the platform manages (managed_by=<platform>)
  * without a tenant_id label.
  */
-import type { Finding } from '../finding';
-import { describe } from '../live';
+import type { Finding } from './finding';
+import { describe } from '../../verify/live';
 import type { Check } from './input';
 import { tenantOf } from './input';
 

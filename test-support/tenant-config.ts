@@ -8,10 +8,10 @@
  *
  * `tweak` lets a test deliberately break one thing.
  */
-import { firewallRules } from '../../lib/firewall-rules';
-import { tenantLabels, tenantSelector } from '../../lib/labels';
-import { firewallName, networkName, volumeName } from '../../lib/naming';
-import type { Platform, Tenant } from '../../lib/tenant/model';
+import { firewallRules } from '../lib/firewall-rules';
+import { tenantLabels, tenantSelector } from '../lib/labels';
+import { firewallName, networkName, volumeName } from '../lib/naming';
+import type { Platform, Tenant } from '../lib/tenant/model';
 
 export interface Tweaks {
   /** Replace the firewall's label selector. */

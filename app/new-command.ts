@@ -8,16 +8,16 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { didYouMean, formatDiagnostic } from '../diagnostics';
-import { LOCATIONS, Location } from '../hetzner';
-import { networkCidr } from '../naming';
-import { describeAllowed } from './issues';
-import { checkTenantSource, loadPlatform, PLATFORM_FILE, readYamlFile, tenantFilesIn } from './loader';
-import { nextFreeSeq } from './rules';
-import { scaffoldTenant } from './scaffold';
-import { tenantFileSchema, TenantFile } from './schema';
+import { didYouMean, formatDiagnostic } from '../lib/diagnostics';
+import { LOCATIONS, Location } from '../lib/hetzner';
+import { networkCidr } from '../lib/naming';
+import { describeAllowed } from '../lib/tenant/issues';
+import { checkTenantSource, loadPlatform, PLATFORM_FILE, readYamlFile, tenantFilesIn } from './tenant-files';
+import { nextFreeSeq } from '../lib/tenant/rules';
+import { scaffoldTenant } from '../lib/tenant/scaffold';
+import { tenantFileSchema, TenantFile } from '../lib/tenant/schema';
 import type { CommandEnv, CommandResult } from './validate-command';
-import { parseYamlSource } from './yaml-source';
+import { parseYamlSource } from '../lib/tenant/yaml-source';
 
 export interface NewTenantResult extends CommandResult {
   /** The file written, when one was. */

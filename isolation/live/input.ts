@@ -1,7 +1,7 @@
 /** What every check receives: the live project and the fleet it should match. */
 import type { Tenant } from '../../lib/tenant/model';
-import type { Finding } from '../finding';
-import type { LiveFirewall, LiveServer, Snapshot } from '../live';
+import type { Finding } from './finding';
+import type { LiveFirewall, LiveServer, Snapshot } from '../../verify/live';
 
 /** The part of a tenant the checks use (plain objects in tests). */
 export type TenantForVerify = Pick<Tenant, 'id' | 'networkCidr' | 'ingress' | 'egress' | 'mode'>;

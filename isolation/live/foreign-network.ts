@@ -3,8 +3,8 @@
  * no tenant_id, to any tenant network); and a tenant's server attached to a
  * network that belongs to no tenant.
  */
-import type { Finding } from '../finding';
-import { describe } from '../live';
+import type { Finding } from './finding';
+import { describe } from '../../verify/live';
 import type { Check } from './input';
 import { tenantOf } from './input';
 

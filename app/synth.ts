@@ -6,9 +6,9 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { App } from './cdk';
+import { App } from '../constructs/cdk';
 import { TenantStack } from '../constructs/tenant-stack';
-import type { Fleet } from './tenant/model';
+import type { Fleet } from '../lib/tenant/model';
 
 export interface SynthOptions {
   /** Output directory. @default CDKTF_OUTDIR or ./cdktf.out */

@@ -7,10 +7,10 @@
  */
 import { spawn } from 'child_process';
 import * as path from 'path';
-import { finished, parseJsonOrUndefined } from '../process';
+import { finished, parseJsonOrUndefined } from './process';
 import { REPO_ROOT } from './cdktf-project';
 
-export const PYTHON_COMPAT_DIR = path.join(REPO_ROOT, 'test-support', 'hcloud-api', 'python-compat');
+export const PYTHON_COMPAT_DIR = path.join(REPO_ROOT, 'ansible', 'inventory', 'python-compat');
 
 export interface InventoryResult {
   readonly code: number | null;

@@ -16,7 +16,7 @@
  *
  * Pure: parse once, match many times.
  */
-import { labelKeyProblem, labelValueProblem } from '../../lib/hetzner';
+import { labelKeyProblem, labelValueProblem } from '../lib/hetzner';
 
 export type Requirement =
   | { readonly op: 'eq' | 'neq'; readonly key: string; readonly value: string }
