@@ -31,7 +31,7 @@ export interface TenantServer {
 
 /** The tenant's servers, on its own network, with deterministic private IPs. */
 export class TenantServers extends Construct {
-  /** Servers in file order; `byGroup` gives the first of a group for DNS and volumes. */
+  /** Servers in file order: the volume attaches to the first, DNS records find theirs by name. */
   public readonly servers: readonly TenantServer[];
 
   constructor(scope: Construct, id: string, props: TenantServersProps) {
@@ -55,12 +55,5 @@ export class TenantServers extends Construct {
       resource.overrideLogicalId(logicalId);
       return { spec, resource };
     });
-  }
-
-  /** The first server of a group. */
-  first(group: string): TenantServer {
-    const found = this.servers.find((s) => s.spec.group === group);
-    if (!found) throw new Error(`no server group "${group}"`);
-    return found;
   }
 }
