@@ -14,6 +14,7 @@ export {
   Testing,
   Token,
 } from 'cdktf';
+export type { ITerraformDependable } from 'cdktf';
 
 /**
  * CDKTF records a full stack trace for every token it creates, only to
