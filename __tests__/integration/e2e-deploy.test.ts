@@ -21,13 +21,12 @@ import { DUMMY_TOKEN, HcloudApi, RequestLogEntry, startHcloudApi } from '../../l
 import { ansibleInventory } from '../../test-support/ansible-inventory-list';
 import { CdktfProject, cdktfProject, descendants, killTree, REPO_ROOT } from '../../test-support/cdktf-project';
 import { ok } from '../../local-cloud/client';
+import { createPlatformPrerequisites } from '../../test-support/platform-prerequisites';
 import type { ApiState } from '../../local-cloud/state';
 import { TofuResult, tofuProblem } from '../../test-support/tofu-async';
 import { HcloudClient, readSnapshot, verifySnapshot } from '../../verify';
 
 jest.setTimeout(600_000);
-
-const SSH_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHq7Bj0mZSP0kH0m2g5Yb0r7sGm4o2d1tY8Jb8rCq8f1 platform-admin';
 
 function expectOk(r: TofuResult, what: string): void {
   if (r.code !== 0) throw new Error(`${what}: exit ${r.code ?? r.signal}\n--- stdout ---\n${r.stdout.slice(-6000)}\n--- stderr ---\n${r.stderr.slice(-3000)}`);
@@ -60,11 +59,6 @@ function mutationsOf(api: HcloudApi, mark: number, ids: number[]): string[] {
     .map((r) => `${r.method} ${r.path}`);
 }
 
-async function platformPrerequisites(api: HcloudApi, fleet: Fleet): Promise<void> {
-  await ok(api.url, 'POST', '/zones', { name: fleet.platform.dns.zone, mode: 'primary', ttl: fleet.platform.dns.ttl });
-  for (const name of fleet.platform.ssh_keys) await ok(api.url, 'POST', '/ssh_keys', { name, public_key: SSH_KEY });
-}
-
 describe('end to end: cdktf deploy and destroy of the example tenants against the local Hetzner Cloud API', () => {
   let api: HcloudApi;
   let proj: CdktfProject;
@@ -88,7 +82,7 @@ describe('end to end: cdktf deploy and destroy of the example tenants against th
     api = await startHcloudApi({ log: (l) => process.stderr.write(`[hcloud-api] ${l}\n`) });
     proj = cdktfProject(api.url);
     for (const f of ['_platform.yaml', 'acme.yaml', 'globex.yaml']) proj.copyTenant(f);
-    await platformPrerequisites(api, fleet());
+    await createPlatformPrerequisites(api.url, fleet().platform);
   });
 
   afterAll(async () => {
@@ -274,7 +268,7 @@ describe('end to end: a deploy killed mid-way', () => {
     proj.copyTenant('_platform.yaml');
     proj.copyTenant('globex.yaml');
     const f = loadFleet(proj.tenantsDir).fleet!;
-    await platformPrerequisites(api, f);
+    await createPlatformPrerequisites(api.url, f.platform);
     expectOk(await deployGlobex(), 'first deploy');
   });
 
