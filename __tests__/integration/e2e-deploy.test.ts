@@ -206,7 +206,7 @@ describe('end to end: cdktf deploy and destroy of the example tenants against th
     expect((await verifyLive()).findings).toEqual([]);
   });
 
-  test('a protected production server is not destroyed without the explicit override; with it, the tenant goes entirely', async () => {
+  test('offboarding a production tenant as the README says: destroy is refused (delete protection); allow_destroy: true and a deploy lift it; then the destroy removes the tenant and nothing of the others', async () => {
     const refused = await destroy('acme');
     expect(refused.code).not.toBe(0);
     expect(`${refused.stdout}${refused.stderr}`).toMatch(/protected/);
@@ -219,16 +219,41 @@ describe('end to end: cdktf deploy and destroy of the example tenants against th
     expect(left.firewalls.map((f) => f.name)).toEqual(['tenant-acme-fw']);
     expect((await verifyLive()).findings).toEqual([]);
 
-    // The explicit override: the operator lifts Hetzner's protection (`hcloud server disable-protection`, ...).
-    // The stacks have none of their own: delete_protection follows `environment: production`.
-    for (const s of left.servers) await ok(api.url, 'POST', `/servers/${s.id}/actions/change_protection`, { delete: false, rebuild: false });
-    for (const n of left.networks) await ok(api.url, 'POST', `/networks/${n.id}/actions/change_protection`, { delete: false });
-    for (const vol of left.volumes) await ok(api.url, 'POST', `/volumes/${vol.id}/actions/change_protection`, { delete: false });
+    // First reviewed change: `allow_destroy: true` in the tenant file, deployed. It lifts Hetzner's
+    // protection in place (same servers, network and volume), restores what the refused destroy
+    // removed, and touches no other tenant.
+    const file = path.join(proj.tenantsDir, 'acme.yaml');
+    fs.writeFileSync(file, `${fs.readFileSync(file, 'utf8')}allow_destroy: true\n`);
     const initech = tenantRecords(api.state, 'initech');
-    expectOk(await destroy('acme'), 'cdktf destroy acme after the override');
+    const mark = api.requests.length;
+    expectOk(await deploy('acme'), 'cdktf deploy acme with allow_destroy: true');
+    const lifted = tenantRecords(api.state, 'acme');
+    const ids = (xs: { id: number }[]) => xs.map((x) => x.id).sort();
+    expect([ids(lifted.servers), ids(lifted.networks), ids(lifted.volumes), ids(lifted.firewalls)])
+      .toEqual([ids(left.servers), ids(left.networks), ids(left.volumes), ids(left.firewalls)]);
+    for (const s of lifted.servers) {
+      expect([s.name, s.protection]).toEqual([s.name, { delete: false, rebuild: false }]);
+      expect(s.backup_window).not.toBeNull(); // still production: backups stay on
+    }
+    expect(lifted.networks.map((n) => n.protection.delete)).toEqual([false]);
+    expect(lifted.volumes.map((v) => [v.protection.delete, v.server])).toEqual([[false, lifted.servers.find((s) => s.name === 'tenant-acme-app-1')!.id]]);
+    expect(lifted.rrsets.map((r) => `${r.name} ${r.type}`).sort()).toEqual(['acme A', 'acme AAAA', 'db.acme A', 'db.acme AAAA']);
+    expect(tenantRecords(api.state, 'initech')).toEqual(initech);
+    expect((await verifyLive()).findings).toEqual([]);
+
+    // Second change: the stack is destroyed, then the tenant file removed.
+    const primaryIpsBefore = api.state.primary_ips.length;
+    const acmeIps = lifted.primaryIps.length;
+    expectOk(await destroy('acme'), 'cdktf destroy acme after allow_destroy: true');
     const gone = tenantRecords(api.state, 'acme');
     expect([gone.servers, gone.networks, gone.firewalls, gone.volumes, gone.rrsets]).toEqual([[], [], [], [], []]);
+    expect(api.state.primary_ips).toHaveLength(primaryIpsBefore - acmeIps);
     expect(tenantRecords(api.state, 'initech')).toEqual(initech);
+    expect(mutationsOf(api, mark, idsOf(initech))).toEqual([]);
+    proj.removeTenant('acme.yaml');
+    // Nothing of acme is left for a tenant file to own: the verifier finds no orphan.
+    expect(fleet().tenants.map((t) => t.id)).not.toContain('acme');
+    expect((await verifyLive()).findings).toEqual([]);
   });
 
   test('every call made by the provider and the inventory hit an implemented route', () => {
