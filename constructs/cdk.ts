@@ -5,11 +5,8 @@
  */
 export {
   App,
-  Aspects,
-  Fn,
   LocalBackend,
   S3Backend,
-  TerraformElement,
   TerraformOutput,
   TerraformResource,
   TerraformStack,
@@ -17,8 +14,7 @@ export {
   Testing,
   Token,
 } from 'cdktf';
-export type { IAspect, TerraformProvider } from 'cdktf';
-export { setupJest } from 'cdktf/lib/testing/adapters/jest';
+export type { ITerraformDependable } from 'cdktf';
 
 /**
  * CDKTF records a full stack trace for every token it creates, only to

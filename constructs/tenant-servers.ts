@@ -1,7 +1,6 @@
 import { Construct } from 'constructs';
 import { Server } from '../.gen/providers/hcloud/server';
-import { ITerraformDependable } from 'cdktf';
-import { Token } from './cdk';
+import { Token, type ITerraformDependable } from './cdk';
 import { tenantLabels, LabelInput } from '../lib/labels';
 import type { ServerSpec } from '../lib/tenant/model';
 
@@ -31,7 +30,7 @@ export interface TenantServer {
 
 /** The tenant's servers, on its own network, with deterministic private IPs. */
 export class TenantServers extends Construct {
-  /** Servers in file order; `byGroup` gives the first of a group for DNS and volumes. */
+  /** Servers in file order: the volume attaches to the first, DNS records find theirs by name. */
   public readonly servers: readonly TenantServer[];
 
   constructor(scope: Construct, id: string, props: TenantServersProps) {
@@ -55,12 +54,5 @@ export class TenantServers extends Construct {
       resource.overrideLogicalId(logicalId);
       return { spec, resource };
     });
-  }
-
-  /** The first server of a group. */
-  first(group: string): TenantServer {
-    const found = this.servers.find((s) => s.spec.group === group);
-    if (!found) throw new Error(`no server group "${group}"`);
-    return found;
   }
 }

@@ -84,11 +84,3 @@ export function didYouMean(value: string, candidates: readonly string[]): string
   const prefixed = v.length >= 2 ? candidates.filter((c) => c.toLowerCase().startsWith(v)) : [];
   return prefixed.length === 1 ? prefixed[0] : undefined;
 }
-
-/** Thrown where a caller needs an exception; carries every diagnostic. */
-export class ValidationError extends Error {
-  constructor(readonly diagnostics: readonly Diagnostic[]) {
-    super(diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic).join('\n'));
-    this.name = 'ValidationError';
-  }
-}

@@ -9,7 +9,7 @@ import type { FirewallRule, Tenant } from './tenant/model';
 type RuleInput = Pick<Tenant, 'networkCidr' | 'ingress' | 'egress' | 'mode'>;
 
 function ownNetwork(direction: 'in' | 'out', cidr: string): FirewallRule[] {
-  const description = direction === 'in' ? 'tenant network' : 'tenant network';
+  const description = 'tenant network';
   return [
     { direction, protocol: 'tcp', port: 'any', cidrs: [cidr], description },
     { direction, protocol: 'udp', port: 'any', cidrs: [cidr], description },

@@ -1,5 +1,6 @@
 /**
- * Hetzner Cloud facts the planning logic depends on (see ../shared/FACTS.md).
+ * Hetzner Cloud facts the planning logic depends on (Hetzner's Cloud docs and
+ * API, as of provider v1.68).
  * Numbers live here once, so a change of limit is a one-line change.
  */
 

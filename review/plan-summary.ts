@@ -1,7 +1,7 @@
 /**
  * What a plan does, per resource: pure, from `tofu show -json` output to a
  * sorted summary with counts. Data-source reads are reported apart and never
- * counted as changes (Digger's mistake, see FACTS.md).
+ * counted as changes (Digger, another plan-review tool, reports them as drift).
  */
 import type { PlanJson, PlanResourceChange } from './plan-json';
 

@@ -7,7 +7,7 @@
  * must not refresh (that would call the API).
  */
 
-/** Any 64 characters satisfy the provider offline (FACTS.md). */
+/** Any 64 characters satisfy the provider offline: it checks the length, and configuring it calls no API. */
 export const DUMMY_TOKEN = 'plan-review-offline-dummy-token'.padEnd(64, '0');
 
 export interface StackEnv {

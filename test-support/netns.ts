@@ -28,13 +28,6 @@ export interface TestNamespace {
 
 const bare = (cidr: string) => cidr.split('/')[0];
 
-/** Whether this process may create namespaces (root with `ip` available). */
-export async function canCreateNamespaces(): Promise<boolean> {
-  if (process.getuid?.() !== 0) return false;
-  const r = await run('ip', ['netns', 'list']).catch(() => undefined);
-  return r?.code === 0;
-}
-
 /**
  * Creates the namespaces; on any failure removes what it made and throws.
  * Returns a cleanup function that removes every namespace and veth pair.

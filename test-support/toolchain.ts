@@ -2,13 +2,12 @@
  * The integration suites' door to the real toolchain. A missing tool fails
  * the suite with the tool's name and how to install it; it never skips.
  */
-import { execFileSync, spawnSync, SpawnSyncReturns } from 'child_process';
+import { spawnSync, SpawnSyncReturns } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const tools = require('../scripts/tools-env.js') as { toolsDir: string; bin: string; toolEnv: (base: NodeJS.ProcessEnv) => NodeJS.ProcessEnv };
-export const TOOLS_DIR = tools.toolsDir;
+const tools = require('../scripts/tools-env.js') as { bin: string; toolEnv: (base: NodeJS.ProcessEnv) => NodeJS.ProcessEnv };
 const BIN = tools.bin;
 
 /** The environment our tools run with (scripts/tools-env.js), non-interactive, plus `extra`. */
@@ -47,8 +46,4 @@ export function tofuOk(cwd: string, args: string[], env: Record<string, string> 
   const r = tofu(cwd, args, env);
   if (r.status !== 0) throw new Error(`tofu ${args.join(' ')} failed in ${cwd} (exit ${r.status}):\n${r.stderr}\n${r.stdout}`);
   return r.stdout;
-}
-
-export function toolVersion(name: string, args = ['--version']): string {
-  return execFileSync(requireTool(name), args, { env: toolEnv(), encoding: 'utf8' }).split('\n')[0];
 }

@@ -60,8 +60,6 @@ export interface Snapshot {
   readonly others: readonly LiveResource[];
 }
 
-export const EMPTY_SNAPSHOT: Snapshot = { servers: [], networks: [], firewalls: [], others: [] };
-
 /** `server tenant-acme-app-1 (#100001)`: how findings name a resource. */
 export function describe(r: Pick<LiveResource, 'kind' | 'id' | 'name'>): string {
   const kind = r.kind.replace('_', ' ');

@@ -21,13 +21,12 @@ import { DUMMY_TOKEN, HcloudApi, RequestLogEntry, startHcloudApi } from '../../l
 import { ansibleInventory } from '../../test-support/ansible-inventory-list';
 import { CdktfProject, cdktfProject, descendants, killTree, REPO_ROOT } from '../../test-support/cdktf-project';
 import { ok } from '../../local-cloud/client';
+import { createPlatformPrerequisites } from '../../test-support/platform-prerequisites';
 import type { ApiState } from '../../local-cloud/state';
 import { TofuResult, tofuProblem } from '../../test-support/tofu-async';
 import { HcloudClient, readSnapshot, verifySnapshot } from '../../verify';
 
 jest.setTimeout(600_000);
-
-const SSH_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHq7Bj0mZSP0kH0m2g5Yb0r7sGm4o2d1tY8Jb8rCq8f1 platform-admin';
 
 function expectOk(r: TofuResult, what: string): void {
   if (r.code !== 0) throw new Error(`${what}: exit ${r.code ?? r.signal}\n--- stdout ---\n${r.stdout.slice(-6000)}\n--- stderr ---\n${r.stderr.slice(-3000)}`);
@@ -60,11 +59,6 @@ function mutationsOf(api: HcloudApi, mark: number, ids: number[]): string[] {
     .map((r) => `${r.method} ${r.path}`);
 }
 
-async function platformPrerequisites(api: HcloudApi, fleet: Fleet): Promise<void> {
-  await ok(api.url, 'POST', '/zones', { name: fleet.platform.dns.zone, mode: 'primary', ttl: fleet.platform.dns.ttl });
-  for (const name of fleet.platform.ssh_keys) await ok(api.url, 'POST', '/ssh_keys', { name, public_key: SSH_KEY });
-}
-
 describe('end to end: cdktf deploy and destroy of the example tenants against the local Hetzner Cloud API', () => {
   let api: HcloudApi;
   let proj: CdktfProject;
@@ -88,7 +82,7 @@ describe('end to end: cdktf deploy and destroy of the example tenants against th
     api = await startHcloudApi({ log: (l) => process.stderr.write(`[hcloud-api] ${l}\n`) });
     proj = cdktfProject(api.url);
     for (const f of ['_platform.yaml', 'acme.yaml', 'globex.yaml']) proj.copyTenant(f);
-    await platformPrerequisites(api, fleet());
+    await createPlatformPrerequisites(api.url, fleet().platform);
   });
 
   afterAll(async () => {
@@ -212,7 +206,7 @@ describe('end to end: cdktf deploy and destroy of the example tenants against th
     expect((await verifyLive()).findings).toEqual([]);
   });
 
-  test('a protected production server is not destroyed without the explicit override; with it, the tenant goes entirely', async () => {
+  test('offboarding a production tenant as the README says: destroy is refused (delete protection); allow_destroy: true and a deploy lift it; then the destroy removes the tenant and nothing of the others', async () => {
     const refused = await destroy('acme');
     expect(refused.code).not.toBe(0);
     expect(`${refused.stdout}${refused.stderr}`).toMatch(/protected/);
@@ -225,16 +219,41 @@ describe('end to end: cdktf deploy and destroy of the example tenants against th
     expect(left.firewalls.map((f) => f.name)).toEqual(['tenant-acme-fw']);
     expect((await verifyLive()).findings).toEqual([]);
 
-    // The explicit override: the operator lifts Hetzner's protection (`hcloud server disable-protection`, ...).
-    // The stacks have none of their own: delete_protection follows `environment: production`.
-    for (const s of left.servers) await ok(api.url, 'POST', `/servers/${s.id}/actions/change_protection`, { delete: false, rebuild: false });
-    for (const n of left.networks) await ok(api.url, 'POST', `/networks/${n.id}/actions/change_protection`, { delete: false });
-    for (const vol of left.volumes) await ok(api.url, 'POST', `/volumes/${vol.id}/actions/change_protection`, { delete: false });
+    // First reviewed change: `allow_destroy: true` in the tenant file, deployed. It lifts Hetzner's
+    // protection in place (same servers, network and volume), restores what the refused destroy
+    // removed, and touches no other tenant.
+    const file = path.join(proj.tenantsDir, 'acme.yaml');
+    fs.writeFileSync(file, `${fs.readFileSync(file, 'utf8')}allow_destroy: true\n`);
     const initech = tenantRecords(api.state, 'initech');
-    expectOk(await destroy('acme'), 'cdktf destroy acme after the override');
+    const mark = api.requests.length;
+    expectOk(await deploy('acme'), 'cdktf deploy acme with allow_destroy: true');
+    const lifted = tenantRecords(api.state, 'acme');
+    const ids = (xs: { id: number }[]) => xs.map((x) => x.id).sort();
+    expect([ids(lifted.servers), ids(lifted.networks), ids(lifted.volumes), ids(lifted.firewalls)])
+      .toEqual([ids(left.servers), ids(left.networks), ids(left.volumes), ids(left.firewalls)]);
+    for (const s of lifted.servers) {
+      expect([s.name, s.protection]).toEqual([s.name, { delete: false, rebuild: false }]);
+      expect(s.backup_window).not.toBeNull(); // still production: backups stay on
+    }
+    expect(lifted.networks.map((n) => n.protection.delete)).toEqual([false]);
+    expect(lifted.volumes.map((v) => [v.protection.delete, v.server])).toEqual([[false, lifted.servers.find((s) => s.name === 'tenant-acme-app-1')!.id]]);
+    expect(lifted.rrsets.map((r) => `${r.name} ${r.type}`).sort()).toEqual(['acme A', 'acme AAAA', 'db.acme A', 'db.acme AAAA']);
+    expect(tenantRecords(api.state, 'initech')).toEqual(initech);
+    expect((await verifyLive()).findings).toEqual([]);
+
+    // Second change: the stack is destroyed, then the tenant file removed.
+    const primaryIpsBefore = api.state.primary_ips.length;
+    const acmeIps = lifted.primaryIps.length;
+    expectOk(await destroy('acme'), 'cdktf destroy acme after allow_destroy: true');
     const gone = tenantRecords(api.state, 'acme');
     expect([gone.servers, gone.networks, gone.firewalls, gone.volumes, gone.rrsets]).toEqual([[], [], [], [], []]);
+    expect(api.state.primary_ips).toHaveLength(primaryIpsBefore - acmeIps);
     expect(tenantRecords(api.state, 'initech')).toEqual(initech);
+    expect(mutationsOf(api, mark, idsOf(initech))).toEqual([]);
+    proj.removeTenant('acme.yaml');
+    // Nothing of acme is left for a tenant file to own: the verifier finds no orphan.
+    expect(fleet().tenants.map((t) => t.id)).not.toContain('acme');
+    expect((await verifyLive()).findings).toEqual([]);
   });
 
   test('every call made by the provider and the inventory hit an implemented route', () => {
@@ -274,7 +293,7 @@ describe('end to end: a deploy killed mid-way', () => {
     proj.copyTenant('_platform.yaml');
     proj.copyTenant('globex.yaml');
     const f = loadFleet(proj.tenantsDir).fleet!;
-    await platformPrerequisites(api, f);
+    await createPlatformPrerequisites(api.url, f.platform);
     expectOk(await deployGlobex(), 'first deploy');
   });
 

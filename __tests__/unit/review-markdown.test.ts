@@ -43,8 +43,8 @@ function review(tenants: TenantReview[]): ReviewResult {
 
 const example = () => review([
   planned('acme', fixture('acme-update-replace.json')),
-  planned('globex', fixture('acme-destroy.json'), { kind: 'removed', offboarding: true, reasons: ['tenant file tenants/globex.yaml removed: offboarding'], environment: 'staging' }),
-  planned('hooli', fixture('acme-create.json'), {
+  planned('globex', fixture('globex-destroy.json'), { kind: 'removed', offboarding: true, reasons: ['tenant file tenants/globex.yaml removed: offboarding'], environment: 'staging' }),
+  planned('hooli', fixture('hooli-create.json'), {
     kind: 'added', reasons: ['tenant file tenants/hooli.yaml added: new tenant'], environment: 'development',
     isolation: [{ tenant: 'hooli', resource: 'hcloud_firewall.firewall', rule: 'foreign-tenant-range', message: 'inbound tcp rule on port 22 from 10.12.0.0/16 overlaps the network of tenant acme (10.12.0.0/16)' }],
   }),
@@ -75,15 +75,16 @@ describe('rendered review', () => {
     expect(banner).toBeLessThan(summary);
     expect(summary).toBeLessThan(risks);
     expect(risks).toBeLessThan(details);
-    expect(md).toContain('> **DESTROY: tenant `globex` is being offboarded**; 10 resources will be destroyed.');
+    expect(md).toContain('> **DESTROY: tenant `globex` is being offboarded**; 9 resources will be destroyed.');
   });
 
   test('has one summary row per tenant with counts and cost before -> after, and a total', () => {
     expect(md).toContain('| `acme` | tenant file changed | 0 | 3 | 1 | 0 | 23.16 → 34.78 | +11.62 |');
-    expect(md).toContain('| `globex` 🗑️ | offboarding | 0 | 0 | 0 | 10 | 23.16 → 0.00 | -23.16 |');
-    expect(md).toContain('| `hooli` | new tenant | 10 | 0 | 0 | 0 | 0.00 → 23.16 | +23.16 |');
+    // globex: 2 x cx22 (3.79) + 2 IPv4 (0.50) + 50 GB (0.044/GB) = 10.78; hooli: 1 x cx22 + 1 IPv4 = 4.29.
+    expect(md).toContain('| `globex` 🗑️ | offboarding | 0 | 0 | 0 | 9 | 10.78 → 0.00 | -10.78 |');
+    expect(md).toContain('| `hooli` | new tenant | 6 | 0 | 0 | 0 | 0.00 → 4.29 | +4.29 |');
     expect(md).toContain('| `initech` ⚠️ error | tenant file changed | – | – | – | – | n/a | n/a |');
-    expect(md).toContain('| **Total** | | 10 | 3 | 1 | 10 | 46.32 → 57.94 | **+11.62** |');
+    expect(md).toContain('| **Total** | | 6 | 3 | 1 | 9 | 33.94 → 39.07 | **+5.13** |');
   });
 
   test('lists the production replacement as a policy violation and the staging destruction only as a risk', () => {
@@ -103,7 +104,22 @@ describe('rendered review', () => {
     expect(md).toContain('<summary><code>acme</code>: 3 to update, 1 to replace</summary>');
     expect(md).toContain('  - size: `100` → `200`');
     expect(md).toContain('  - image: `"ubuntu-24.04"` → `"debian-12"` **(forces replacement)**');
-    expect(md).toContain('<summary><code>globex</code> — <b>offboarding (destroy)</b>: 10 to destroy</summary>');
+    expect(md).toContain('<summary><code>globex</code> — <b>offboarding (destroy)</b>: 9 to destroy</summary>');
+  });
+
+  test('shows each tenant its own plan: its own resources, nothing of another tenant', () => {
+    const section = (tenant: string) => {
+      const start = md.indexOf(`<summary><code>${tenant}</code>`);
+      return md.slice(start, md.indexOf('</details>', start));
+    };
+    expect(section('globex')).toContain('- `hcloud_zone_rrset.dns_globex_a`');
+    expect(section('globex')).toContain('- `hcloud_server.server_web_2`');
+    expect(section('hooli')).toContain('- `hcloud_zone_rrset.dns_hooli_aaaa`');
+    expect(section('hooli')).toContain('- `hcloud_server.server_api_1`');
+    for (const tenant of ['acme', 'globex', 'hooli']) {
+      const others = ['acme', 'globex', 'hooli'].filter((t) => t !== tenant);
+      for (const other of others) expect(section(tenant)).not.toContain(other);
+    }
   });
 
   test('is stable: no timestamp, and the same whatever order the tenants come in', () => {
@@ -115,10 +131,11 @@ describe('rendered review', () => {
 });
 
 describe('GitHub comment limit', () => {
-  const one = planned('x', fixture('acme-update-replace.json'));
+  // Many tenants with acme's change, each under its own id: the plan is acme's
+  // with every "acme" (names, labels, DNS) replaced by the tenant's id.
   const many = (n: number) => review(Array.from({ length: n }, (_, i) => {
     const tenant = `t${String(i).padStart(4, '0')}`;
-    return { ...one, tenant, reasons: [`tenant file tenants/${tenant}.yaml changed`] };
+    return planned(tenant, JSON.parse(JSON.stringify(fixture('acme-update-replace.json')).split('acme').join(tenant)) as PlanJson);
   }));
 
   test('cuts tenant details with a note, keeping every summary row, when the review is too long', () => {

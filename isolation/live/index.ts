@@ -9,5 +9,4 @@ import { missingTenantLabel } from './tenant-label';
 
 export const CHECKS: readonly Check[] = [missingTenantLabel, foreignNetwork, firewallCoverage, foreignFirewall, egress, orphans];
 
-export type { Check, CheckInput, TenantForVerify } from './input';
-export { egress, firewallCoverage, foreignFirewall, foreignNetwork, missingTenantLabel, orphans };
+export type { CheckInput, TenantForVerify } from './input';

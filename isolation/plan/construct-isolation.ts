@@ -1,5 +1,5 @@
 /**
- * The construct rule pack (`constructs/isolation/`), run on the synthesized
+ * The synth-time rule pack (`isolation/synth/`), run on the synthesized
  * stack the plan was made from, as one of the review's isolation checks. A
  * stack that fails these rules normally fails synthesis already; running them
  * here as well keeps the review honest when a stack comes from elsewhere.

@@ -1,7 +1,7 @@
 /**
  * The seam where isolation checks plug into the review. The review does not
  * decide what isolation means; it runs every check it is given on each
- * planned stack and reports what they find. `constructs/isolation/` owns the
+ * planned stack and reports what they find. `isolation/synth/` owns the
  * synth-time rules; `plan-isolation.ts` adds checks that need the plan.
  */
 import type { Tenant } from '../../lib/tenant/model';
@@ -12,7 +12,7 @@ export interface IsolationFinding {
   readonly tenant: string;
   /** Resource address or construct path the finding is about. */
   readonly resource: string;
-  /** Short rule id, e.g. `firewall-world-open`. */
+  /** Short rule id, e.g. `no-world-open-ingress`. */
   readonly rule: string;
   /** What is wrong, in one sentence. */
   readonly message: string;

@@ -1,7 +1,7 @@
 /**
  * Isolation checks that need the whole fleet or the plan, so that no single
  * stack's synth-time rules can make them. Pure; plugged into the review
- * beside the construct rule pack (`constructs/isolation/`).
+ * beside the synth-time rule pack (`isolation/synth/`).
  *
  * foreign-tenant-range: a firewall rule names an address range that overlaps
  * another tenant's private network (10.<seq>.0.0/16). A tenant's firewall may

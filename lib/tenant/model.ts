@@ -1,7 +1,7 @@
 /**
  * The validated, normalized tenant: what constructs, Ansible vars and the plan
- * review consume. Derived from the schema types; built by `buildTenant` only
- * after `checkTenant` found no error.
+ * review consume. Derived from the schema types; built by `resolveTenant` only
+ * when it found no error in the tenant file.
  */
 import type { Location, NetworkZone } from '../hetzner';
 import type { PlatformFile, TenantFile } from './schema';

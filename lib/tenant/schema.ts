@@ -238,5 +238,3 @@ export const platformFileSchema = z
 
 export type TenantFile = z.infer<typeof tenantFileSchema>;
 export type PlatformFile = z.infer<typeof platformFileSchema>;
-export type IngressRuleInput = z.infer<typeof ingressRuleSchema>;
-export type EgressRuleInput = z.infer<typeof egressRuleSchema>;
