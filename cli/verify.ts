@@ -1,9 +1,9 @@
 /**
  * `npm run verify -- [tenant...] [--json] [--timeout <seconds>]`: the live
- * isolation verifier (verify/command.ts); exit 0 pass, 1 violations, 2 could
+ * isolation verifier (app/verify-command.ts); exit 0 pass, 1 violations, 2 could
  * not verify. A thin shell: the rules are pure functions in isolation/live/.
  */
-import { verifyCommand } from '../verify/command';
+import { verifyCommand } from '../app/verify-command';
 
 verifyCommand(process.argv.slice(2), {
   env: process.env,

@@ -4,5 +4,4 @@ export type { TenantSummary, Unverified, VerifyResult } from './verify';
 export { readSnapshot, UNLABELLED_SELECTOR } from './read';
 export { HcloudClient, HcloudApiError } from './client';
 export { formatJson, formatTable } from './report';
-export { verifyCommand } from './command';
 export { projectsToRead } from './projects';

@@ -10,7 +10,8 @@ import * as http from 'http';
 import type { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { HcloudClient, verifyCommand } from '../../verify';
+import { verifyCommand } from '../../app/verify-command';
+import { HcloudClient } from '../../verify';
 import { REPO_ROOT } from '../../test-support/fleet';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;

@@ -11,16 +11,17 @@
  * tenant files, unknown tenant, a token missing, the API unreachable, silent,
  * or answering something that is not a list). With tenant arguments only
  * those tenants are checked, and fleet-level findings (unlabelled resources,
- * orphans) are left out.
+ * orphans) are left out. The CLI (cli/verify.ts) only passes the process's
+ * arguments, environment and output streams, so all of this is testable here.
  */
 import * as path from 'path';
 import { didYouMean } from '../lib/diagnostics';
-import { loadFleet } from '../app/tenant-files';
-import { DEFAULT_TIMEOUT_MS, HcloudClient } from './client';
-import { projectsToRead } from './projects';
-import { readSnapshot } from './read';
-import { formatJson, formatTable } from './report';
-import { exitCodeOf, mergeResults, type Unverified, type VerifyResult, verifySnapshot } from './verify';
+import { DEFAULT_TIMEOUT_MS, HcloudClient } from '../verify/client';
+import { projectsToRead } from '../verify/projects';
+import { readSnapshot } from '../verify/read';
+import { formatJson, formatTable } from '../verify/report';
+import { exitCodeOf, mergeResults, type Unverified, type VerifyResult, verifySnapshot } from '../verify/verify';
+import { loadFleet } from './tenant-files';
 
 const USAGE = 'usage: npm run verify -- [tenant...] [--json] [--timeout <seconds>]   (env: HCLOUD_TOKEN, HCLOUD_ENDPOINT, TENANTS_DIR)';
 
