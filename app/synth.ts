@@ -8,6 +8,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from '../constructs/cdk';
 import { TenantStack } from '../constructs/tenant-stack';
+import { type Finding, isViolation } from '../isolation/finding';
+import { IsolationError } from '../isolation/synth';
 import type { Fleet } from '../lib/tenant/model';
 
 export interface SynthOptions {
@@ -48,6 +50,26 @@ function carryOverInitState(from: string, to: string) {
   }
 }
 
+/**
+ * After a failed synth: every stack's isolation findings as one error, or
+ * undefined when no stack breaks a rule (the synth failed for another reason).
+ * CDKTF stops at the first stack that fails validation; this reports them all.
+ */
+function isolationErrorOf(stacks: readonly TenantStack[]): IsolationError | undefined {
+  let findings: Finding[];
+  try {
+    findings = stacks.flatMap((s) => [...s.isolationFindings()]);
+  } catch {
+    return undefined;
+  }
+  return findings.some(isViolation) ? new IsolationError(findings) : undefined;
+}
+
+/**
+ * Synthesizes `fleet` into the output directory. Throws an IsolationError
+ * carrying every stack's findings when a stack breaks an isolation rule, and
+ * writes nothing then.
+ */
 export function synthFleet(fleet: Fleet, options: SynthOptions = {}): StackSummary[] {
   const outdir = path.resolve(options.outdir ?? process.env.CDKTF_OUTDIR ?? 'cdktf.out');
   const postApply = options.postApply ?? (process.env.POST_APPLY ? process.env.POST_APPLY === 'ansible' : fleet.platform.post_apply === 'ansible');
@@ -59,10 +81,12 @@ export function synthFleet(fleet: Fleet, options: SynthOptions = {}): StackSumma
   fs.rmSync(staging, { recursive: true, force: true });
   try {
     const app = new App({ outdir: staging, skipBackendValidation: false });
-    for (const tenant of tenants) {
-      new TenantStack(app, { tenant, platform: fleet.platform, postApply, projectRoot: options.projectRoot });
+    const stacks = tenants.map((tenant) => new TenantStack(app, { tenant, platform: fleet.platform, postApply, projectRoot: options.projectRoot }));
+    try {
+      app.synth();
+    } catch (e) {
+      throw isolationErrorOf(stacks) ?? e;
     }
-    app.synth();
     // Stack paths were computed against the staging dir; point them at the final one.
     const manifest = path.join(staging, 'manifest.json');
     if (fs.existsSync(manifest)) {

@@ -7,8 +7,8 @@ import { firewallRules } from '../lib/firewall-rules';
 import { tenantLabels, tenantSelector } from '../lib/labels';
 import { stackName } from '../lib/naming';
 import type { Platform, Tenant } from '../lib/tenant/model';
-import { checkIsolation, formatFinding } from '../isolation/synth/isolation-check';
-import type { StackJson, TenantContext } from '../isolation/synth/rule';
+import { type Finding, isViolation } from '../isolation/finding';
+import { checkStack, type StackJson, type TenantContext } from '../isolation/synth';
 import { PostApply } from './post-apply';
 import { TenantDns } from './tenant-dns';
 import { TenantFirewall } from './tenant-firewall';
@@ -29,11 +29,14 @@ export interface TenantStackProps {
 
 /**
  * One tenant, one stack, one state: its network, servers, firewall, volume and
- * DNS records, all labelled with the tenant's identity. The isolation rule
- * pack runs on every synth and fails it, naming the resource, on a violation.
+ * DNS records, all labelled with the tenant's identity. The synth-time
+ * isolation rules (isolation/synth/) run on every synth and fail it, naming
+ * the resource, on a violation; the findings stay available as data.
  */
 export class TenantStack extends TerraformStack {
   public readonly tenant: Tenant;
+  private readonly isolationContext: TenantContext;
+  private lastFindings?: readonly Finding[];
 
   constructor(scope: Construct, props: TenantStackProps) {
     const { tenant, platform } = props;
@@ -123,7 +126,7 @@ export class TenantStack extends TerraformStack {
     if (volumeId) this.output('volume_id', volumeId, 'Data volume id');
     this.output('ansible_vars', ansibleVars(tenant, platform), 'Variables for ansible/playbooks/tenant.yml');
 
-    const context: TenantContext = {
+    this.isolationContext = {
       tenantId: tenant.id,
       networkCidr: tenant.networkCidr,
       publicIngress: tenant.ingress.filter((r) => r.public),
@@ -132,9 +135,20 @@ export class TenantStack extends TerraformStack {
       validate: () => {
         const json = super.toTerraform();
         this.validatedJson = json;
-        return checkIsolation(json as StackJson, context).map(formatFinding);
+        this.lastFindings = checkStack(json as StackJson, this.isolationContext);
+        // CDKTF prefixes each with `[tenant-<id>]`: the same line formatSynthFinding makes.
+        return this.lastFindings.filter(isViolation).map((f) => `${f.rule}: ${f.message}`);
       },
     });
+  }
+
+  /**
+   * The isolation findings of this stack: those of the synth's validation when
+   * it ran, else computed now (after a failed synth, for the stacks the synth
+   * did not reach).
+   */
+  public isolationFindings(): readonly Finding[] {
+    return this.lastFindings ?? (this.lastFindings = checkStack(super.toTerraform() as StackJson, this.isolationContext));
   }
 
   // Synthesis validates, then renders the stack again; resolving a stack is

@@ -210,7 +210,7 @@ export function renderReview(r: ReviewResult, options: RenderOptions = {}): stri
   const totalRow = `| **Total** | | ${CHANGE_KINDS.map((k) => sum((t) => t.summary?.counts[k] ?? 0)).join(' | ')} | ${formatEur(sum((t) => t.cost?.before.cents ?? 0))} → ${formatEur(sum((t) => t.cost?.after.cents ?? 0))} | **${formatDelta(sum((t) => t.cost?.deltaCents ?? 0))}** |`;
 
   const violationLines = r.violations.map((v) => `- ${code(v.tenant)} ${code(v.resource)}: ${v.message}`);
-  const isolationLines = tenants.flatMap((t) => t.isolation.map((f) => `- ${code(t.tenant)} ${code(f.resource)} [${f.rule}]: ${f.message}`));
+  const isolationLines = tenants.flatMap((t) => t.isolation.map((f) => `- ${code(t.tenant)} ${code(f.resource)} [${f.rule}${f.severity === 'warning' ? ', warning' : ''}]: ${f.message}`));
   const errorLines = tenants.filter((t) => t.error !== undefined).map((t) => `- ${code(t.tenant)}: ${firstLines(t.error!)}`);
 
   const footer = footerOf(r, code_);

@@ -1,12 +1,13 @@
 /**
  * The gate CI enforces: pure, from the reviewed tenants to the violations.
- *   - every isolation finding is a violation;
+ *   - every isolation finding of severity `error` is a violation (a
+ *     `warning` is shown in the review and does not fail it);
  *   - destroying or replacing a production tenant's server or volume needs
  *     `allow_destroy: true` in the tenant file (for an offboarding: in the
  *     file as it was at the base revision).
  */
 import { PROTECTED_IN_PRODUCTION, type DataLossRisk } from './data-loss';
-import type { IsolationFinding } from '../isolation/plan/isolation';
+import { type Finding, isViolation } from '../isolation/finding';
 
 export interface PolicyInput {
   readonly tenant: string;
@@ -14,7 +15,7 @@ export interface PolicyInput {
   readonly environment?: string;
   readonly allowDestroy: boolean;
   readonly risks: readonly DataLossRisk[];
-  readonly isolation: readonly IsolationFinding[];
+  readonly isolation: readonly Finding[];
 }
 
 export interface PolicyViolation {
@@ -29,7 +30,7 @@ export interface PolicyViolation {
 export function policyViolations(tenants: readonly PolicyInput[]): PolicyViolation[] {
   const out: PolicyViolation[] = [];
   for (const t of [...tenants].sort((a, b) => (a.tenant < b.tenant ? -1 : a.tenant > b.tenant ? 1 : 0))) {
-    for (const f of t.isolation) {
+    for (const f of t.isolation.filter(isViolation)) {
       out.push({ tenant: t.tenant, rule: 'isolation', resource: f.resource, message: `[${f.rule}] ${f.message}` });
     }
     if (t.environment === 'production' && !t.allowDestroy) {

@@ -5,7 +5,7 @@
 import type { AffectKind } from './affected';
 import type { CostChange } from './cost';
 import type { DataLossRisk } from './data-loss';
-import type { IsolationFinding } from '../isolation/plan/isolation';
+import type { Finding } from '../isolation/finding';
 import type { PlanSummary } from './plan-summary';
 import type { PolicyViolation } from './policy';
 
@@ -22,7 +22,7 @@ export interface TenantReview {
   readonly summary?: PlanSummary;
   readonly cost?: CostChange;
   readonly risks: readonly DataLossRisk[];
-  readonly isolation: readonly IsolationFinding[];
+  readonly isolation: readonly Finding[];
   /** Why there is no plan: invalid tenant file, synth or tofu failure. */
   readonly error?: string;
 }

@@ -12,12 +12,12 @@ import { formatDiagnostic, type Diagnostic } from '../lib/diagnostics';
 import { loadFleet, PLATFORM_FILE, tenantFilesIn } from '../app/tenant-files';
 import type { Fleet, Tenant } from '../lib/tenant/model';
 import { affectedTenants, sharedChanges, tenantIdOfPath, type AffectedTenant } from './affected';
-import { constructIsolationCheck } from '../isolation/plan/construct-isolation';
 import { planCost } from './cost';
 import { dataLossRisks } from './data-loss';
 import { changedPaths, fileAt, filesAt, resolveBase } from './git';
-import { runIsolationChecks, type IsolationCheck, type IsolationFinding } from '../isolation/plan/isolation';
-import { foreignTenantRangeCheck } from '../isolation/plan/plan-isolation';
+import type { Finding } from '../isolation/finding';
+import { checkPlan, PLAN_RULES, type PlanInput } from '../isolation/plan';
+import type { Rule } from '../isolation/rule';
 import type { PlanJson } from './plan-json';
 import { summarizePlan } from './plan-summary';
 import { policyViolations } from './policy';
@@ -27,9 +27,6 @@ import type { ReviewResult, TenantReview } from './result';
 import { stackEnv } from './stack-env';
 import { synthStacks, type SynthOutcome } from './synth-stacks';
 import { initStack, planStack, shareLockFile } from './tofu';
-
-/** The isolation checks the review runs unless told otherwise. */
-export const DEFAULT_ISOLATION_CHECKS: readonly IsolationCheck[] = [constructIsolationCheck, foreignTenantRangeCheck];
 
 export interface ReviewOptions {
   /** Project root (where package.json and tenants/ are); may be a subdirectory of the git repository. */
@@ -49,7 +46,12 @@ export interface ReviewOptions {
   readonly tofuBin?: string;
   /** Refresh state against the API. @default only when every token the stack needs is set */
   readonly refresh?: boolean;
-  readonly isolationChecks?: readonly IsolationCheck[];
+  /**
+   * Isolation rules run on each plan. The synth-time rules are not among them:
+   * a stack that synthesized has passed them, and one that did not reports
+   * their findings from the synth. @default PLAN_RULES (isolation/plan/)
+   */
+  readonly planRules?: readonly Rule<PlanInput>[];
   /** Progress lines (stderr in the CLI). @default silent */
   readonly log?: (line: string) => void;
 }
@@ -123,7 +125,7 @@ export async function runReview(o: ReviewOptions): Promise<ReviewResult> {
   const absTenants = path.join(o.projectDir, tenantsDir);
   const outdir = o.outdir ?? path.join(o.projectDir, 'cdktf.out', 'review');
   const parallel = o.parallel ?? os.cpus().length;
-  const checks = o.isolationChecks ?? DEFAULT_ISOLATION_CHECKS;
+  const planRules = o.planRules ?? PLAN_RULES;
 
   // 1. Which tenants, and why.
   const base = resolveBase(o.projectDir, o.base);
@@ -135,7 +137,7 @@ export async function runReview(o: ReviewOptions): Promise<ReviewResult> {
   const affected = affectedTenants({ changes, before, after, tenantsDir });
   log(`plan-review: base ${base.name} (${base.commit.slice(0, 12)}), ${changes.length} changed path(s), ${affected.length} tenant(s) affected`);
 
-  const reviews = new Map<string, { a: AffectedTenant; tenant?: Tenant; error?: string; synthFindings: IsolationFinding[] }>();
+  const reviews = new Map<string, { a: AffectedTenant; tenant?: Tenant; error?: string; synthFindings: readonly Finding[] }>();
   for (const a of affected) reviews.set(a.tenant, { a, synthFindings: [] });
 
   // 2. Load and synthesize the tenants that exist now.
@@ -180,7 +182,7 @@ export async function runReview(o: ReviewOptions): Promise<ReviewResult> {
       if (s.ok) jobs.push({ tenant: s.tenant, stackDir: s.stackDir, stack: s.stack, destroy });
       else {
         r.error = s.error;
-        r.synthFindings = [...s.findings];
+        r.synthFindings = s.findings;
       }
     }
   }
@@ -243,14 +245,7 @@ export async function runReview(o: ReviewOptions): Promise<ReviewResult> {
       continue;
     }
     const summary = summarizePlan(planned.plan);
-    const isolation = await runIsolationChecks(checks, {
-      tenantId: a.tenant,
-      tenant,
-      fleet: fleetAfter,
-      stack: job.stack,
-      plan: planned.plan,
-      destroying: offboarding,
-    });
+    const isolation = checkPlan({ tenantId: a.tenant, tenant, fleet: fleetAfter, plan: planned.plan, destroying: offboarding }, planRules);
     tenants.push({ ...common, summary, cost: planCost(summary, o.prices), risks: dataLossRisks(summary), isolation });
   }
 

@@ -2,18 +2,19 @@
  * The synth edge: the affected tenants' stacks, synthesized with the
  * project's own code (`app/synth.ts`). Synthesis is all or nothing for a
  * fleet, so when the batch fails (an isolation rule, a construct error) each
- * tenant is synthesized alone to say which ones fail and why.
+ * tenant is synthesized alone to say which ones fail and why; a tenant that
+ * breaks a synth-time isolation rule comes back with the findings as data.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { synthFleet } from '../app/synth';
 import type { Fleet } from '../lib/tenant/model';
-import { findingsFromSynthError } from '../isolation/plan/construct-isolation';
-import type { IsolationFinding } from '../isolation/plan/isolation';
+import type { Finding } from '../isolation/finding';
+import { IsolationError } from '../isolation/synth';
 
 export type SynthOutcome =
   | { readonly tenant: string; readonly ok: true; readonly stackDir: string; readonly stack: unknown }
-  | { readonly tenant: string; readonly ok: false; readonly error: string; readonly findings: readonly IsolationFinding[] };
+  | { readonly tenant: string; readonly ok: false; readonly error: string; readonly findings: readonly Finding[] };
 
 export interface SynthStacksOptions {
   readonly outdir: string;
@@ -46,7 +47,8 @@ export function synthStacks(fleet: Fleet, ids: readonly string[], options: Synth
         return { tenant: id, ok: true, ...stackOf(outdir, id) };
       } catch (e) {
         const message = (e as Error).message;
-        return { tenant: id, ok: false, error: `synthesis failed: ${message}`, findings: findingsFromSynthError(id, message) };
+        const findings = e instanceof IsolationError ? e.findings : [];
+        return { tenant: id, ok: false, error: `synthesis failed: ${message}`, findings };
       }
     });
   }

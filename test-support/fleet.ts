@@ -4,7 +4,7 @@ import { App, Testing } from '../constructs/cdk';
 import { TenantStack } from '../constructs/tenant-stack';
 import { loadFleet } from '../app/tenant-files';
 import type { Fleet, Tenant } from '../lib/tenant/model';
-import type { StackJson } from '../isolation/synth/rule';
+import type { StackJson } from '../isolation/synth/stack';
 
 export const REPO_ROOT = path.resolve(__dirname, '..');
 export const EXAMPLE_TENANTS = path.join(REPO_ROOT, 'tenants');

@@ -1,7 +1,7 @@
-/** The live isolation verifier: pure checks over a snapshot read by label selector. */
-export { verifySnapshot } from './verify';
-export { readSnapshot } from './read';
+/** The live isolation verifier: the live rules (isolation/live/) over snapshots read by label selector. */
+export { verifySnapshot, mergeResults, exitCodeOf } from './verify';
+export type { TenantSummary, Unverified, VerifyResult } from './verify';
+export { readSnapshot, UNLABELLED_SELECTOR } from './read';
 export { HcloudClient, HcloudApiError } from './client';
 export { formatJson, formatTable } from './report';
-export { CHECKS } from '../isolation/live';
-export type { TenantForVerify } from '../isolation/live';
+export { projectsToRead } from './projects';

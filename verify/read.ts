@@ -1,34 +1,33 @@
 /**
- * Reads the snapshot the checks need, by label selector:
+ * Reads the snapshot the live rules need, by label selector:
  *   - servers, networks, firewalls, volumes, primary IPs, placement groups
  *     labelled `managed_by=<platform>` or `tenant_id in (<tenants>)`;
- *   - the tenant rrsets of the platform DNS zone, by the same selectors;
+ *   - the same kinds carrying no labels at all (made by hand, outside every
+ *     stack: orphans of no tenant), found with the selector
+ *     `!tenant_id,!managed_by` and kept only when their labels are empty;
+ *     primary IPs assigned to a server are the server's own (Hetzner makes
+ *     them unlabelled) and are left out;
+ *   - the tenant rrsets of the platform DNS zone, by the first two selectors
+ *     (a zone's SOA and NS rrsets, and the platform's own records, carry no
+ *     tenant labels and are no tenant's business);
  *   - then, by id, any server a tenant network lists and any firewall a
- *     server lists that the selectors did not return (an intruder carries no
- *     platform label, which is the point).
+ *     server lists that the selectors did not return.
  */
 import type { HcloudClient } from './client';
 import { HcloudApiError } from './client';
-import {
-  firewallFromApi,
-  LiveFirewall,
-  LiveNetwork,
-  LiveResource,
-  LiveServer,
-  networkFromApi,
-  otherFromApi,
-  rrsetFromApi,
-  serverFromApi,
-  Snapshot,
-} from './live';
+import { firewallFromApi, networkFromApi, otherFromApi, rrsetFromApi, serverFromApi } from './from-api';
+import type { LiveFirewall, LiveNetwork, LiveResource, LiveServer, Snapshot } from '../isolation/live';
 
 export interface ReadOptions {
   readonly managedBy: string;
-  /** Tenant ids to select by tenant_id as well (normally every tenant of the fleet). */
+  /** Tenant ids to select by tenant_id as well (normally every tenant of the project). */
   readonly tenantIds: readonly string[];
   /** The platform DNS zone whose rrsets are checked; skipped when absent or not found. */
   readonly zone?: string;
 }
+
+/** Candidates for resources with no labels at all (the API cannot select "no labels"; the rest is filtered here). */
+export const UNLABELLED_SELECTOR = '!tenant_id,!managed_by';
 
 function selectors(opts: ReadOptions): string[] {
   const out = [`managed_by=${opts.managedBy}`];
@@ -36,21 +35,30 @@ function selectors(opts: ReadOptions): string[] {
   return out;
 }
 
-async function listBySelectors(client: HcloudClient, path: string, key: string, sels: string[]): Promise<any[]> {
+const unlabelled = (item: any) => Object.keys(item.labels ?? {}).length === 0;
+
+async function listBySelectors(client: HcloudClient, path: string, key: string, sels: string[], keepUnlabelled?: (item: any) => boolean): Promise<any[]> {
   const byId = new Map<number | string, any>();
   for (const label_selector of sels) for (const item of await client.list(path, key, { label_selector })) byId.set(item.id, item);
+  if (keepUnlabelled) {
+    for (const item of await client.list(path, key, { label_selector: UNLABELLED_SELECTOR })) {
+      if (unlabelled(item) && keepUnlabelled(item)) byId.set(item.id, item);
+    }
+  }
   return [...byId.values()];
 }
 
 export async function readSnapshot(client: HcloudClient, opts: ReadOptions): Promise<Snapshot> {
   const sels = selectors(opts);
-  const servers: LiveServer[] = (await listBySelectors(client, '/servers', 'servers', sels)).map(serverFromApi);
-  const networks: LiveNetwork[] = (await listBySelectors(client, '/networks', 'networks', sels)).map(networkFromApi);
-  const firewalls: LiveFirewall[] = (await listBySelectors(client, '/firewalls', 'firewalls', sels)).map(firewallFromApi);
+  const all = () => true;
+  const list = (path: string, key: string, keep: (item: any) => boolean = all) => listBySelectors(client, path, key, sels, keep);
+  const servers: LiveServer[] = (await list('/servers', 'servers')).map(serverFromApi);
+  const networks: LiveNetwork[] = (await list('/networks', 'networks')).map(networkFromApi);
+  const firewalls: LiveFirewall[] = (await list('/firewalls', 'firewalls')).map(firewallFromApi);
   const others: LiveResource[] = [
-    ...(await listBySelectors(client, '/volumes', 'volumes', sels)).map((r) => otherFromApi('volume', r)),
-    ...(await listBySelectors(client, '/primary_ips', 'primary_ips', sels)).map((r) => otherFromApi('primary_ip', r)),
-    ...(await listBySelectors(client, '/placement_groups', 'placement_groups', sels)).map((r) => otherFromApi('placement_group', r)),
+    ...(await list('/volumes', 'volumes')).map((r) => otherFromApi('volume', r)),
+    ...(await list('/primary_ips', 'primary_ips', (p) => p.assignee_id === null || p.assignee_id === undefined)).map((r) => otherFromApi('primary_ip', r)),
+    ...(await list('/placement_groups', 'placement_groups')).map((r) => otherFromApi('placement_group', r)),
   ];
   if (opts.zone) {
     try {
@@ -64,13 +72,13 @@ export async function readSnapshot(client: HcloudClient, opts: ReadOptions): Pro
   const knownServers = new Set(servers.map((s) => s.id));
   for (const id of new Set(networks.flatMap((n) => n.servers))) {
     if (knownServers.has(id)) continue;
-    servers.push(serverFromApi((await client.get(`/servers/${id}`)).server));
+    servers.push(serverFromApi(await client.getOne(`/servers/${id}`, 'server')));
     knownServers.add(id);
   }
   const knownFirewalls = new Set(firewalls.map((f) => f.id));
   for (const id of new Set(servers.flatMap((s) => s.firewalls))) {
     if (knownFirewalls.has(id)) continue;
-    firewalls.push(firewallFromApi((await client.get(`/firewalls/${id}`)).firewall));
+    firewalls.push(firewallFromApi(await client.getOne(`/firewalls/${id}`, 'firewall')));
     knownFirewalls.add(id);
   }
   return { servers, networks, firewalls, others };

@@ -1,11 +1,13 @@
 /** Output of the verifier: a table per tenant for people, JSON for machines. */
-import { EXPLANATIONS, RuleId } from '../isolation/live/finding';
+import { explanations, isViolation } from '../isolation/finding';
 import type { VerifyResult } from './verify';
 
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd()).join('\n');
 }
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export function formatTable(result: VerifyResult, endpoint: string): string {
   const lines: string[] = [];
@@ -14,21 +16,26 @@ export function formatTable(result: VerifyResult, endpoint: string): string {
   const summary = [['TENANT', 'SERVERS', 'NETWORKS', 'FIREWALLS', 'OTHER', 'RESULT']];
   for (const t of result.tenants) {
     const deployed = t.servers + t.networks + t.firewalls + t.others > 0;
-    const verdict = t.violations > 0 ? `${t.violations} violation${t.violations === 1 ? '' : 's'}` : deployed ? 'ok' : 'ok (nothing deployed)';
+    const verdict = t.violations > 0 ? plural(t.violations, 'violation') : deployed ? 'ok' : 'ok (nothing deployed)';
     summary.push([t.id, String(t.servers), String(t.networks), String(t.firewalls), String(t.others), verdict]);
   }
-  const fleetLevel = result.findings.filter((f) => !result.tenants.some((t) => t.id === f.tenant));
-  if (fleetLevel.length) summary.push(['(no tenant file)', '', '', '', '', `${fleetLevel.length} violation${fleetLevel.length === 1 ? '' : 's'}`]);
+  for (const u of result.unverified) summary.push([u.id, '-', '-', '-', '-', `not verified: ${u.reason}`]);
+  const fleetLevel = result.findings.filter((f) => isViolation(f) && !result.tenants.some((t) => t.id === f.tenant));
+  if (fleetLevel.length) summary.push(['(no tenant file)', '', '', '', '', plural(fleetLevel.length, 'violation')]);
   lines.push(table(summary));
   if (result.findings.length) {
     lines.push('');
-    lines.push(table([['TENANT', 'RULE', 'PROBLEM'], ...result.findings.map((f) => [f.tenant, f.rule, f.message])]));
+    lines.push(table([['TENANT', 'RULE', 'PROBLEM'], ...result.findings.map((f) => [f.tenant, isViolation(f) ? f.rule : `${f.rule} (warning)`, f.message])]));
     lines.push('');
-    const rules = [...new Set(result.findings.map((f) => f.rule))] as RuleId[];
-    for (const r of rules) lines.push(`${r}: ${EXPLANATIONS[r]}`);
+    for (const e of explanations(result.findings)) lines.push(`${e.rule}: ${e.explanation}`);
   }
   lines.push('');
-  lines.push(result.ok ? 'PASS: no isolation violation.' : `FAIL: ${result.findings.length} isolation violation${result.findings.length === 1 ? '' : 's'}.`);
+  const violations = result.findings.filter(isViolation).length;
+  if (violations > 0) lines.push(`FAIL: ${plural(violations, 'isolation violation')}.`);
+  else if (result.unverified.length === 0) lines.push('PASS: no isolation violation.');
+  if (result.unverified.length > 0) {
+    lines.push(`NOT VERIFIED: ${plural(result.unverified.length, 'tenant')} (${result.unverified.map((u) => u.id).join(', ')}) could not be checked.`);
+  }
   return `${lines.join('\n')}\n`;
 }
 

@@ -12,6 +12,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import YAML from 'yaml';
+import { foreignTenantRangeRule } from '../../isolation/plan/rules/foreign-tenant-range';
 import { renderReview } from '../../review/markdown';
 import { shippedPriceTable } from '../../review/prices';
 import { exitCode, type ReviewResult } from '../../review/result';
@@ -170,7 +171,9 @@ test('a firewall change that opens a tenant to another tenant\'s network is an i
     tenant: 'acme',
     resource: 'hcloud_firewall.firewall',
     rule: 'foreign-tenant-range',
+    severity: 'error',
     message: `inbound tcp rule on port 5432 from ${globexNet} overlaps the network of tenant globex (${globexNet})`,
+    explanation: foreignTenantRangeRule.explanation,
   }]);
   expect(r.violations.map((v) => v.rule)).toEqual(['isolation']);
   expect(exitCode(r)).toBe(1);

@@ -46,7 +46,7 @@ const example = () => review([
   planned('globex', fixture('globex-destroy.json'), { kind: 'removed', offboarding: true, reasons: ['tenant file tenants/globex.yaml removed: offboarding'], environment: 'staging' }),
   planned('hooli', fixture('hooli-create.json'), {
     kind: 'added', reasons: ['tenant file tenants/hooli.yaml added: new tenant'], environment: 'development',
-    isolation: [{ tenant: 'hooli', resource: 'hcloud_firewall.firewall', rule: 'foreign-tenant-range', message: 'inbound tcp rule on port 22 from 10.12.0.0/16 overlaps the network of tenant acme (10.12.0.0/16)' }],
+    isolation: [{ tenant: 'hooli', resource: 'hcloud_firewall.firewall', rule: 'foreign-tenant-range', severity: 'error', message: 'inbound tcp rule on port 22 from 10.12.0.0/16 overlaps the network of tenant acme (10.12.0.0/16)', explanation: 'why' }],
   }),
   { tenant: 'initech', kind: 'changed', reasons: ['tenant file tenants/initech.yaml changed'], offboarding: false, allowDestroy: false, risks: [], isolation: [], error: 'the tenant file does not load:\ntenants/initech.yaml:9:7: firewall.ingress[0]: opens tcp port 22 to the world (0.0.0.0/0)' },
 ]);

@@ -1,3 +1,4 @@
+import type { Finding } from '../../isolation/finding';
 import type { DataLossRisk } from '../../review/data-loss';
 import { policyViolations, type PolicyInput } from '../../review/policy';
 import { exitCode, type ReviewResult } from '../../review/result';
@@ -36,9 +37,15 @@ describe('policy', () => {
     expect(policyViolations([tenant({ risks: [networkGone] })])).toEqual([]);
   });
 
+  const overlap: Finding = { tenant: 'acme', resource: 'hcloud_firewall.firewall', rule: 'foreign-tenant-range', severity: 'error', message: 'overlaps globex', explanation: 'why' };
+
   test('every isolation finding is a violation, whatever the environment', () => {
-    const v = policyViolations([tenant({ environment: 'development', isolation: [{ tenant: 'acme', resource: 'hcloud_firewall.firewall', rule: 'foreign-tenant-range', message: 'overlaps globex' }] })]);
+    const v = policyViolations([tenant({ environment: 'development', isolation: [overlap] })]);
     expect(v).toEqual([{ tenant: 'acme', rule: 'isolation', resource: 'hcloud_firewall.firewall', message: '[foreign-tenant-range] overlaps globex' }]);
+  });
+
+  test('an isolation finding of severity warning is shown, not a violation', () => {
+    expect(policyViolations([tenant({ isolation: [{ ...overlap, severity: 'warning' }] })])).toEqual([]);
   });
 });
 

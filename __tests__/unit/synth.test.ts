@@ -7,6 +7,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { synthFleet } from '../../app/synth';
+import { IsolationError } from '../../isolation/synth';
+import { synthStacks } from '../../review/synth-stacks';
 import { exampleFleet, REPO_ROOT, tenant } from '../../test-support/fleet';
 
 const fleet = exampleFleet();
@@ -45,6 +47,39 @@ it('fails if a stack breaks an isolation rule, and leaves the previous output un
   expect(fs.readFileSync(marker, 'utf8')).toBe('{"previous": true}');
   expect(fs.readdirSync(path.join(outdir, 'stacks'))).toEqual(['tenant-old']);
   expect(fs.readdirSync(work)).toEqual(['cdktf.out']);
+});
+
+it('fails with every stack\'s findings as data, not only the first failing stack\'s', () => {
+  const worldDb = (id: string) => {
+    const t = tenant(fleet, id);
+    return { ...t, ingress: [...t.ingress, { direction: 'in' as const, protocol: 'tcp' as const, port: '5432', cidrs: ['0.0.0.0/0'] }] };
+  };
+  let error: unknown;
+  try {
+    synthFleet({ ...fleet, tenants: [worldDb('acme'), tenant(fleet, 'globex'), worldDb('initech')] }, { outdir: path.join(work, 'cdktf.out'), projectRoot: work });
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(IsolationError);
+  const findings = (error as IsolationError).findings;
+  expect(findings.map((f) => [f.tenant, f.rule, f.resource, f.severity])).toEqual([
+    ['acme', 'no-world-open-ingress', 'tenant-acme/firewall/firewall', 'error'],
+    ['initech', 'no-world-open-ingress', 'tenant-initech/firewall/firewall', 'error'],
+  ]);
+  expect(findings[0].explanation).toMatch(/^SSH, databases and admin ports/);
+  // The message is rendered from the findings, one line each, and says why once per rule.
+  expect((error as Error).message).toContain('[tenant-initech] no-world-open-ingress: hcloud_firewall.firewall opens tcp port 5432 to 0.0.0.0/0');
+  expect((error as Error).message).toContain('  no-world-open-ingress: SSH, databases and admin ports');
+});
+
+it('hands the plan review the synth findings of the tenants that fail, as data', () => {
+  const acme = tenant(fleet, 'acme');
+  const bad = { ...acme, ingress: [...acme.ingress, { direction: 'in' as const, protocol: 'tcp' as const, port: '5432', cidrs: ['0.0.0.0/0'] }] };
+  const outcomes = synthStacks({ ...fleet, tenants: [bad, tenant(fleet, 'globex')] }, ['acme', 'globex'], { outdir: path.join(work, 'review'), projectRoot: work });
+  expect(outcomes.map((o) => [o.tenant, o.ok])).toEqual([['acme', false], ['globex', true]]);
+  const failed = outcomes[0] as Extract<(typeof outcomes)[number], { ok: false }>;
+  expect(failed.findings).toEqual([expect.objectContaining({ tenant: 'acme', rule: 'no-world-open-ingress', resource: 'tenant-acme/firewall/firewall' })]);
+  expect(failed.error).toContain('synthesis failed: 1 isolation rule violation:');
 });
 
 it('fails if a tenant file is invalid: main prints the error with file:line and writes nothing', () => {

@@ -1,6 +1,6 @@
 import { exampleFleet, synthTenant, tenant } from '../../test-support/fleet';
 import { tenantSelector } from '../../lib/labels';
-import { stackResources } from '../../isolation/synth/rule';
+import { stackResources } from '../../isolation/synth/stack';
 import { LABELLED_TYPES } from '../../isolation/synth/rules/tenant-label';
 
 const fleet = exampleFleet();

@@ -1,14 +1,17 @@
 /**
- * The live-isolation checks as pure functions: a compliant snapshot built
- * from the tenants' own rules gives no finding, and every rule has a failing
- * fixture.
+ * The live isolation rules (isolation/live/) as pure functions, run by the
+ * verifier: a compliant snapshot built from the tenants' own rules gives no
+ * finding, and every rule has a failing fixture.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { firewallRules } from '../../lib/firewall-rules';
 import type { FirewallRule } from '../../lib/tenant/model';
-import { CHECKS, formatJson, formatTable, TenantForVerify, verifySnapshot } from '../../verify';
-import { destinationsBeyond, portRange } from '../../isolation/live/egress';
-import type { LiveFirewall, LiveNetwork, LiveResource, LiveRule, LiveServer, Snapshot } from '../../verify/live';
-import { firewallFromApi, networkFromApi, serverFromApi } from '../../verify/live';
+import { exitCodeOf, formatJson, formatTable, mergeResults, verifySnapshot } from '../../verify';
+import { destinationsBeyond, portRange } from '../../isolation/live/egress-allow-list';
+import { LIVE_RULES, type LiveFirewall, type LiveNetwork, type LiveResource, type LiveRule, type LiveServer, type Snapshot, type TenantForVerify } from '../../isolation/live';
+import { missingTenantLabelRule } from '../../isolation/live/rules/missing-tenant-label';
+import { firewallFromApi, networkFromApi, serverFromApi } from '../../verify/from-api';
 
 const MANAGED = 'hetzner-tenants';
 const out = (protocol: FirewallRule['protocol'], port: string | undefined, cidrs: string[]): FirewallRule => ({ direction: 'out', protocol, ...(port ? { port } : {}), cidrs });
@@ -72,11 +75,27 @@ test('a deployment built from the tenant files has no finding', () => {
 test('fails if a platform resource has no tenant_id label', () => {
   const s = good();
   s.others.push({ kind: 'volume', id: 499, name: 'stray-data', labels: { managed_by: MANAGED } });
-  s.others.push({ kind: 'volume', id: 498, name: 'someone-elses', labels: {} }); // not the platform's: not reported
+  s.others.push({ kind: 'volume', id: 498, name: 'someone-elses', labels: { owner: 'someone-else' } }); // not the platform's: not reported
   const r = run(s);
   expect(r.findings).toEqual([
-    { tenant: '-', rule: 'missing-tenant-label', resource: 'volume stray-data (#499)', message: 'volume stray-data (#499) is labelled managed_by=hetzner-tenants but has no tenant_id label' },
+    {
+      tenant: '-', rule: 'missing-tenant-label', severity: 'error', resource: 'volume stray-data (#499)',
+      message: 'volume stray-data (#499) is labelled managed_by=hetzner-tenants but has no tenant_id label',
+      explanation: missingTenantLabelRule.explanation,
+    },
   ]);
+});
+
+test('fails if a resource carries no labels at all: an orphan of no tenant', () => {
+  const s = good();
+  s.others.push({ kind: 'volume', id: 498, name: 'hand-made', labels: {} });
+  s.networks.push({ kind: 'network', id: 299, name: 'scratch', labels: {}, ipRange: '10.99.0.0/16', servers: [] });
+  const r = run(s);
+  expect(r.findings.map((f) => `${f.tenant} ${f.rule} ${f.message}`)).toEqual([
+    '- orphan network scratch (#299) has no labels at all, so no tenant and no stack owns it',
+    '- orphan volume hand-made (#498) has no labels at all, so no tenant and no stack owns it',
+  ]);
+  expect(r.ok).toBe(false);
 });
 
 test('fails if a server of another tenant is attached to a tenant network', () => {
@@ -94,13 +113,14 @@ test('fails if an unlabelled server sits in a tenant network', () => {
   const s = good();
   s.servers.push({ kind: 'server', id: 999, name: 'intruder', labels: {}, networks: [200], firewalls: [] });
   s.networks[0] = { ...s.networks[0], servers: [...s.networks[0].servers, 999] };
-  expect(rules(s)).toEqual(['acme foreign-network']);
-  expect(run(s).findings[0].message).toContain('intruder (#999) (no tenant_id)');
+  // With no labels at all it is also an orphan of no tenant.
+  expect(rules(s)).toEqual(['- orphan', 'acme foreign-network']);
+  expect(run(s).findings.find((f) => f.rule === 'foreign-network')!.message).toContain('intruder (#999) (no tenant_id)');
 });
 
 test('fails if a tenant server is attached to a network that belongs to no tenant', () => {
   const s = good();
-  s.networks.push({ kind: 'network', id: 250, name: 'shared', labels: {}, ipRange: '10.99.0.0/16', servers: [101] });
+  s.networks.push({ kind: 'network', id: 250, name: 'shared', labels: { owner: 'ops' }, ipRange: '10.99.0.0/16', servers: [101] });
   s.servers[0] = { ...s.servers[0], networks: [200, 250] };
   expect(rules(s)).toEqual(['acme foreign-network']);
 });
@@ -118,6 +138,13 @@ test('fails if the tenant firewall is not applied by the tenant_id selector', ()
   const f = run(s).findings;
   expect(f.map((x) => x.rule)).toEqual(['firewall-selector']);
   expect(f[0].message).toBe('firewall tenant-acme-fw (#300) is applied to server #101, server #102, not by the label selector "tenant_id=acme"');
+});
+
+test('fails if the tenant firewall is labelled as another tenant\'s', () => {
+  const s = good();
+  s.firewalls[0] = { ...s.firewalls[0], labels: labels('globex') };
+  const f = run(s).findings.filter((x) => x.tenant === 'acme');
+  expect(f.map((x) => `${x.rule} ${x.message}`)).toContain('firewall-selector firewall tenant-acme-fw (#300) is labelled tenant_id=globex, expected acme');
 });
 
 test('fails if a tenant server is not covered by its tenant firewall', () => {
@@ -194,10 +221,27 @@ test('a scope keeps findings about the named tenants only, including cross-tenan
   expect(run(s, ['initech']).findings).toEqual([]);
 });
 
-test('every check is a pure function: the same input gives the same findings', () => {
+test('every rule is a pure function: the same input gives the same result', () => {
   const s = good();
   s.servers[1] = { ...s.servers[1], firewalls: [] };
-  for (const check of CHECKS) expect(check({ snapshot: s, tenants: TENANTS, managedBy: MANAGED })).toEqual(check({ snapshot: s, tenants: TENANTS, managedBy: MANAGED }));
+  for (const rule of LIVE_RULES) expect(rule.check({ snapshot: s, tenants: TENANTS, managedBy: MANAGED })).toEqual(rule.check({ snapshot: s, tenants: TENANTS, managedBy: MANAGED }));
+});
+
+test('every live rule is one file named after its id, with its phase, severity, info and explanation', () => {
+  const files = fs.readdirSync(path.join(__dirname, '../../isolation/live/rules')).map((f) => f.replace(/\.ts$/, '')).sort();
+  expect(LIVE_RULES.map((r) => r.id).sort()).toEqual(files);
+  for (const r of LIVE_RULES) {
+    expect(r.phase).toBe('live');
+    expect(['error', 'warning']).toContain(r.severity);
+    expect(r.info.length).toBeGreaterThan(10);
+    expect(r.explanation.length).toBeGreaterThan(20);
+  }
+});
+
+test('rules about servers do not apply to a project without servers', () => {
+  const empty = { snapshot: { servers: [], networks: [], firewalls: [], others: [] }, tenants: TENANTS, managedBy: MANAGED };
+  const na = LIVE_RULES.filter((r) => r.check(empty) === 'not-applicable').map((r) => r.id).sort();
+  expect(na).toEqual(['egress-beyond-allow-list', 'egress-open', 'firewall-missing', 'firewall-not-covering', 'foreign-firewall', 'foreign-network']);
 });
 
 describe('egress helpers', () => {
@@ -241,6 +285,38 @@ describe('report', () => {
     expect(text).toMatch(/^acme\s+2\s+1\s+1\s+2\s+2 violations$/m);
     expect(text.trimEnd().endsWith('FAIL: 2 isolation violations.')).toBe(true);
     expect(formatTable(run(good()), 'x')).toContain('PASS: no isolation violation.');
+  });
+
+  test('a tenant that was not verified is never reported clean: its row says why, the verdict says so, exit 2', () => {
+    const r = mergeResults([run(good(), ['acme', 'globex'])], [{ id: 'initech', reason: '$INITECH_HCLOUD_TOKEN is not set, so its own project was not read' }], ['acme', 'globex', 'initech']);
+    expect(r.ok).toBe(false);
+    expect(exitCodeOf(r)).toBe(2);
+    const text = formatTable(r, 'x');
+    expect(text).toMatch(/^initech\s+-\s+-\s+-\s+-\s+not verified: \$INITECH_HCLOUD_TOKEN is not set/m);
+    expect(text).not.toContain('PASS');
+    expect(text.trimEnd().endsWith('NOT VERIFIED: 1 tenant (initech) could not be checked.')).toBe(true);
+    expect(exitCodeOf(run(good()))).toBe(0);
+    const broken = good();
+    broken.servers[1] = { ...broken.servers[1], firewalls: [] };
+    expect(exitCodeOf(run(broken))).toBe(1);
+  });
+
+  test('results of several projects merge into one, tenants in fleet order', () => {
+    const r = mergeResults([run(good(), ['initech']), run(good(), ['acme'])], [], ['acme', 'globex', 'initech']);
+    expect(r.tenants.map((t) => t.id)).toEqual(['acme', 'initech']);
+    expect(r.ok).toBe(true);
+  });
+
+  test('a warning is listed, but is no violation', () => {
+    const s = good();
+    s.others.push({ kind: 'volume', id: 499, name: 'stray', labels: { managed_by: MANAGED } });
+    const warnOnly = { ...missingTenantLabelRule, severity: 'warning' as const };
+    const rules = LIVE_RULES.map((r) => (r.id === warnOnly.id ? warnOnly : r));
+    const r = verifySnapshot({ snapshot: s, tenants: TENANTS, managedBy: MANAGED }, undefined, rules);
+    expect(r.findings.map((f) => `${f.rule} ${f.severity}`)).toEqual(['missing-tenant-label warning']);
+    expect(r.ok).toBe(true);
+    expect(exitCodeOf(r)).toBe(0);
+    expect(formatTable(r, 'x')).toContain('missing-tenant-label (warning)');
   });
 
   test('the JSON is the result as data', () => {

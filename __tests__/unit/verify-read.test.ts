@@ -26,7 +26,7 @@ describe('readSnapshot', () => {
     const rogueFw = (await ok(api.url, 'POST', '/firewalls', { name: 'hand-made', rules: [{ direction: 'out', protocol: 'tcp', port: 'any', destination_ips: ['0.0.0.0/0'] }] })).firewall;
     await ok(api.url, 'POST', '/servers', { name: 'tenant-a-app-1', server_type: 'cx22', image: 'ubuntu-24.04', location: 'nbg1', labels: labels('a'), networks: [net.id], firewalls: [{ firewall: rogueFw.id }] });
     await ok(api.url, 'POST', '/servers', { name: 'intruder', server_type: 'cx22', image: 'ubuntu-24.04', location: 'nbg1', networks: [net.id] });
-    await ok(api.url, 'POST', '/servers', { name: 'unrelated', server_type: 'cx22', image: 'ubuntu-24.04' });
+    await ok(api.url, 'POST', '/servers', { name: 'unrelated', server_type: 'cx22', image: 'ubuntu-24.04', labels: { owner: 'someone-else' } });
     await ok(api.url, 'POST', '/volumes', { name: 'tenant-b-data', size: 10, location: 'nbg1', labels: labels('b') });
     await ok(api.url, 'POST', '/zones', { name: 'tenants.example.com', mode: 'primary' });
     await ok(api.url, 'POST', '/zones/tenants.example.com/rrsets', { name: 'a', type: 'A', records: [{ value: '192.0.2.1' }], labels: labels('a') });
@@ -37,6 +37,18 @@ describe('readSnapshot', () => {
     expect(snap.networks.map((n) => n.name)).toEqual(['tenant-a-net']);
     expect(snap.others.map((o) => `${o.kind} ${o.name}`).sort()).toEqual(['rrset a/A in tenants.example.com', 'volume tenant-b-data']);
     expect(api.requests.filter((r) => r.method === 'GET' && r.path === '/servers').every((r) => r.query.includes('label_selector'))).toBe(true);
+  });
+
+  test('reads resources with no labels at all (no selector finds them), but not the primary IPs Hetzner made for a server', async () => {
+    await ok(api.url, 'POST', '/servers', { name: 'hand-made', server_type: 'cx22', image: 'ubuntu-24.04', location: 'nbg1' });
+    await ok(api.url, 'POST', '/volumes', { name: 'scratch', size: 10, location: 'nbg1' });
+    await ok(api.url, 'POST', '/primary_ips', { name: 'spare-ip', type: 'ipv4', assignee_type: 'server', location: 'nbg1', auto_delete: false });
+    await ok(api.url, 'POST', '/volumes', { name: 'someone-elses', size: 10, location: 'nbg1', labels: { owner: 'someone-else' } });
+    expect(api.state.primary_ips.filter((p) => p.assignee_id !== null)).not.toHaveLength(0);
+
+    const snap = await readSnapshot(client, { managedBy: 'hetzner-tenants', tenantIds: ['a'] });
+    expect(snap.servers.map((x) => x.name)).toEqual(['hand-made']);
+    expect(snap.others.map((o) => `${o.kind} ${o.name}`).sort()).toEqual(['primary_ip spare-ip', 'volume scratch']);
   });
 
   test('a missing platform zone is no error: its rrsets are simply not checked', async () => {

@@ -1,12 +1,34 @@
-/** Every live-isolation check, in report order. Each is a pure function of the snapshot and the fleet. */
-import { egress } from './egress';
-import { firewallCoverage } from './firewall-coverage';
-import { foreignFirewall } from './foreign-firewall';
-import { foreignNetwork } from './foreign-network';
-import type { Check } from './input';
-import { orphans } from './orphans';
-import { missingTenantLabel } from './tenant-label';
+/** The live rules the verifier runs on a project's snapshot, and how they are run. Each is a pure function. */
+import type { Finding } from '../finding';
+import { runRules, type Rule } from '../rule';
+import type { LiveInput } from './input';
+import { egressBeyondAllowListRule } from './rules/egress-beyond-allow-list';
+import { egressOpenRule } from './rules/egress-open';
+import { firewallMissingRule } from './rules/firewall-missing';
+import { firewallNotCoveringRule } from './rules/firewall-not-covering';
+import { firewallSelectorRule } from './rules/firewall-selector';
+import { foreignFirewallRule } from './rules/foreign-firewall';
+import { foreignNetworkRule } from './rules/foreign-network';
+import { missingTenantLabelRule } from './rules/missing-tenant-label';
+import { orphanRule } from './rules/orphan';
 
-export const CHECKS: readonly Check[] = [missingTenantLabel, foreignNetwork, firewallCoverage, foreignFirewall, egress, orphans];
+export const LIVE_RULES: readonly Rule<LiveInput>[] = [
+  missingTenantLabelRule,
+  foreignNetworkRule,
+  firewallMissingRule,
+  firewallSelectorRule,
+  firewallNotCoveringRule,
+  foreignFirewallRule,
+  egressOpenRule,
+  egressBeyondAllowListRule,
+  orphanRule,
+];
 
-export type { CheckInput, TenantForVerify } from './input';
+/** Every finding of `rules` on one project's snapshot, sorted and de-duplicated. */
+export function checkLive(input: LiveInput, rules = LIVE_RULES): Finding[] {
+  return runRules(rules, input);
+}
+
+export type { LiveInput, TenantForVerify } from './input';
+export { tenantOf } from './input';
+export * from './snapshot';

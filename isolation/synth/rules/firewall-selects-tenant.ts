@@ -1,22 +1,25 @@
 import { tenantSelector } from '../../../lib/labels';
-import { finding, Finding, IsolationRule, stackResources } from '../rule';
+import type { Rule, Violation } from '../../rule';
+import { stackResources, type SynthInput, violationAt } from '../stack';
 
 /** Every firewall is applied by exactly this tenant's label selector. */
-export const firewallSelectsTenantRule: IsolationRule = {
+export const firewallSelectsTenantRule: Rule<SynthInput> = {
   id: 'firewall-selects-tenant',
+  phase: 'synth',
+  severity: 'error',
   info: 'A firewall is not applied with the tenant\'s own label selector.',
   explanation: 'Applied by `tenant_id=<id>`, the firewall covers every server of the tenant, present and future, and none of another tenant\'s.',
-  check(stack, tenant) {
+  check({ stack, tenant }) {
     const firewalls = stackResources(stack).filter((r) => r.type === 'hcloud_firewall');
     if (firewalls.length === 0) return 'not-applicable';
     const expected = tenantSelector(tenant.tenantId);
-    const findings: Finding[] = [];
+    const violations: Violation[] = [];
     for (const fw of firewalls) {
       const selectors = ((fw.config.apply_to ?? []) as Array<{ label_selector?: string; server?: unknown }>).map((a) => a.label_selector ?? `server ${String(a.server)}`);
       if (selectors.length !== 1 || selectors[0] !== expected) {
-        findings.push(finding(this, fw, `${fw.address} is applied to [${selectors.join(', ') || 'nothing'}]; expected exactly label_selector ${expected}`));
+        violations.push(violationAt(tenant, fw, `${fw.address} is applied to [${selectors.join(', ') || 'nothing'}]; expected exactly label_selector ${expected}`));
       }
     }
-    return findings;
+    return violations;
   },
 };

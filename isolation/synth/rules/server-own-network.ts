@@ -1,15 +1,18 @@
-import { finding, Finding, IsolationRule, stackResources } from '../rule';
+import type { Rule, Violation } from '../../rule';
+import { stackResources, type SynthInput, violationAt } from '../stack';
 
 /**
  * Every server joins only a network of its own stack, and that network is the
  * tenant's range. A literal network id (or a reference into another stack)
  * would put a server into a network the tenant does not own.
  */
-export const serverOwnNetworkRule: IsolationRule = {
+export const serverOwnNetworkRule: Rule<SynthInput> = {
   id: 'server-own-network',
+  phase: 'synth',
+  severity: 'error',
   info: 'A server joins a network that is not its tenant\'s.',
   explanation: 'A server in another tenant\'s network can reach that tenant\'s databases and services directly; private networks are the tenant boundary.',
-  check(stack, tenant) {
+  check({ stack, tenant }) {
     const resources = stackResources(stack);
     const servers = resources.filter((r) => r.type === 'hcloud_server');
     if (servers.length === 0) return 'not-applicable';
@@ -18,7 +21,7 @@ export const serverOwnNetworkRule: IsolationRule = {
         .filter((r) => r.type === 'hcloud_network' && r.config.ip_range === tenant.networkCidr)
         .map((r) => r.name),
     );
-    const findings: Finding[] = [];
+    const violations: Violation[] = [];
     for (const s of servers) {
       for (const n of (s.config.network ?? []) as Array<{ network_id?: unknown; subnet_id?: unknown }>) {
         const ref = String(n.network_id ?? n.subnet_id ?? '');
@@ -28,10 +31,10 @@ export const serverOwnNetworkRule: IsolationRule = {
           ? /hcloud_network\.([A-Za-z0-9_-]+)\.id/.exec(String(target.config.network_id))?.[1]
           : target?.name;
         if (!networkName || !ownNetworks.has(networkName)) {
-          findings.push(finding(this, s, `${s.address} joins network ${ref || '(none)'}, which is not tenant ${tenant.tenantId}'s own network ${tenant.networkCidr}`));
+          violations.push(violationAt(tenant, s, `${s.address} joins network ${ref || '(none)'}, which is not tenant ${tenant.tenantId}'s own network ${tenant.networkCidr}`));
         }
       }
     }
-    return findings;
+    return violations;
   },
 };

@@ -1,5 +1,6 @@
 import { TENANT_LABEL } from '../../../lib/labels';
-import { finding, Finding, IsolationRule, stackResources } from '../rule';
+import type { Rule, Violation } from '../../rule';
+import { stackResources, type SynthInput, violationAt } from '../stack';
 
 /**
  * hcloud resource types that accept labels (checked against the stored
@@ -14,23 +15,25 @@ export const LABELLED_TYPES = new Set([
 ]);
 
 /** Every labelled resource carries tenant_id=<this tenant>. */
-export const tenantLabelRule: IsolationRule = {
+export const tenantLabelRule: Rule<SynthInput> = {
   id: 'tenant-label',
+  phase: 'synth',
+  severity: 'error',
   info: 'A resource that takes labels lacks tenant_id or carries another tenant\'s.',
   explanation: 'Tenant identity is the tenant_id label: firewalls select servers by it, the verifier and the inventory group by it. A resource without it is invisible to isolation; one with another tenant\'s id joins that tenant.',
-  check(stack, tenant) {
+  check({ stack, tenant }) {
     const labelled = stackResources(stack).filter((r) => LABELLED_TYPES.has(r.type));
     if (labelled.length === 0) return 'not-applicable';
-    const findings: Finding[] = [];
+    const violations: Violation[] = [];
     for (const r of labelled) {
       const labels = (r.config.labels ?? {}) as Record<string, unknown>;
       const value = labels[TENANT_LABEL];
       if (value === undefined) {
-        findings.push(finding(this, r, `${r.address} has no ${TENANT_LABEL} label; expected ${TENANT_LABEL}=${tenant.tenantId}`));
+        violations.push(violationAt(tenant, r, `${r.address} has no ${TENANT_LABEL} label; expected ${TENANT_LABEL}=${tenant.tenantId}`));
       } else if (value !== tenant.tenantId) {
-        findings.push(finding(this, r, `${r.address} carries ${TENANT_LABEL}=${String(value)}, another tenant's; expected ${TENANT_LABEL}=${tenant.tenantId}`));
+        violations.push(violationAt(tenant, r, `${r.address} carries ${TENANT_LABEL}=${String(value)}, another tenant's; expected ${TENANT_LABEL}=${tenant.tenantId}`));
       }
     }
-    return findings;
+    return violations;
   },
 };

@@ -1,10 +1,9 @@
 /**
- * Isolation rules in the manner of cdk-nag rule packs: each rule is a small
- * pure function over a synthesized stack (its Terraform JSON) and the tenant it
- * belongs to, with its own tests. The TenantStack runs them on every synth;
- * the plan review runs them on the stacks a change touches.
+ * What the synth-time rules read: a synthesized stack (its Terraform JSON)
+ * and the tenant it belongs to. The TenantStack runs the rules on every synth.
  */
 import type { FirewallRule } from '../../lib/tenant/model';
+import type { Violation } from '../rule';
 
 /** The part of a synthesized stack (cdk.tf.json) the rules read. */
 export interface StackJson {
@@ -22,6 +21,12 @@ export interface TenantContext {
   readonly publicIngress: readonly FirewallRule[];
 }
 
+/** The input of every synth-time rule. */
+export interface SynthInput {
+  readonly stack: StackJson;
+  readonly tenant: TenantContext;
+}
+
 /** One resource of a stack, with the address a reviewer recognizes. */
 export interface StackResource {
   readonly type: string;
@@ -31,26 +36,6 @@ export interface StackResource {
   /** Construct path, e.g. `tenant-acme/servers/server_app_1`, when known. */
   readonly path: string;
   readonly config: Record<string, unknown>;
-}
-
-export interface Finding {
-  /** Rule id, e.g. `tenant-label`. */
-  readonly rule: string;
-  /** Construct path or address of the offending resource. */
-  readonly resource: string;
-  /** What is wrong, with the values involved. */
-  readonly message: string;
-}
-
-export type RuleResult = 'not-applicable' | readonly Finding[];
-
-export interface IsolationRule {
-  readonly id: string;
-  /** What is wrong when the rule fails. */
-  readonly info: string;
-  /** Why it matters. */
-  readonly explanation: string;
-  check(stack: StackJson, tenant: TenantContext): RuleResult;
 }
 
 /** Every resource (and data source, with type prefixed `data.`) of a stack. */
@@ -70,8 +55,9 @@ export function stackResources(stack: StackJson, includeData = false): StackReso
   return out;
 }
 
-export const finding = (rule: IsolationRule, r: StackResource | string, message: string): Finding => ({
-  rule: rule.id,
+/** A violation of the stack's tenant at `r` (a resource, or a free-form location). */
+export const violationAt = (tenant: TenantContext, r: StackResource | string, message: string): Violation => ({
+  tenant: tenant.tenantId,
   resource: typeof r === 'string' ? r : r.path,
   message,
 });

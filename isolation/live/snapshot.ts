@@ -1,7 +1,7 @@
 /**
- * What the verifier sees of a Hetzner project: the few fields of each live
- * resource the isolation checks need, mapped from the Cloud API's JSON by
- * pure functions (so the checks can be tested with plain objects).
+ * What the live rules see of a Hetzner project: the few fields of each live
+ * resource they need. The verifier maps the Cloud API's JSON to it
+ * (verify/from-api.ts), so the rules can be tested with plain objects.
  */
 
 export type Labels = Readonly<Record<string, string>>;
@@ -64,53 +64,4 @@ export interface Snapshot {
 export function describe(r: Pick<LiveResource, 'kind' | 'id' | 'name'>): string {
   const kind = r.kind.replace('_', ' ');
   return typeof r.id === 'number' ? `${kind} ${r.name} (#${r.id})` : `${kind} ${r.name}`;
-}
-
-// --- From the Cloud API's JSON ------------------------------------------------
-
-export function serverFromApi(s: any): LiveServer {
-  return {
-    kind: 'server',
-    id: s.id,
-    name: s.name,
-    labels: s.labels ?? {},
-    networks: (s.private_net ?? []).map((p: any) => p.network),
-    firewalls: (s.public_net?.firewalls ?? []).map((f: any) => f.id),
-  };
-}
-
-export function networkFromApi(n: any): LiveNetwork {
-  return { kind: 'network', id: n.id, name: n.name, labels: n.labels ?? {}, ipRange: n.ip_range, servers: n.servers ?? [] };
-}
-
-export function firewallFromApi(f: any): LiveFirewall {
-  return {
-    kind: 'firewall',
-    id: f.id,
-    name: f.name,
-    labels: f.labels ?? {},
-    rules: (f.rules ?? []).map(
-      (r: any): LiveRule => ({
-        direction: r.direction,
-        protocol: r.protocol,
-        port: r.port ?? null,
-        cidrs: (r.direction === 'in' ? r.source_ips : r.destination_ips) ?? [],
-        ...(r.description ? { description: r.description } : {}),
-      }),
-    ),
-    appliedTo: (f.applied_to ?? []).map(
-      (a: any): LiveApplyTo =>
-        a.type === 'server'
-          ? { type: 'server', serverId: a.server?.id }
-          : { type: 'label_selector', selector: a.label_selector?.selector ?? '', serverIds: (a.applied_to_resources ?? []).filter((x: any) => x.type === 'server').map((x: any) => x.server?.id) },
-    ),
-  };
-}
-
-export function otherFromApi(kind: 'volume' | 'primary_ip' | 'placement_group', r: any): LiveResource {
-  return { kind, id: r.id, name: r.name, labels: r.labels ?? {} };
-}
-
-export function rrsetFromApi(zone: string, r: any): LiveResource {
-  return { kind: 'rrset', id: `${zone}/${r.name}/${r.type}`, name: `${r.name}/${r.type} in ${zone}`, labels: r.labels ?? {} };
 }

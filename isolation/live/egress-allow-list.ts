@@ -1,5 +1,6 @@
 /**
- * egress-open / egress-beyond-allow-list: what a tenant's servers may send.
+ * What a tenant's servers may send, for the rules egress-open and
+ * egress-beyond-allow-list.
  *
  * Hetzner combines the rules of every firewall on a server; with no outbound
  * rule at all it allows all egress. So for each server of a tenant, the
@@ -12,10 +13,8 @@
 import { cidrContains } from '../../lib/cidr';
 import { firewallRules } from '../../lib/firewall-rules';
 import type { FirewallRule } from '../../lib/tenant/model';
-import type { Finding } from './finding';
-import { describe, LiveRule } from '../../verify/live';
-import type { Check, TenantForVerify } from './input';
-import { firewallById, serversOf } from './input';
+import { firewallById, type TenantForVerify } from './input';
+import type { LiveFirewall, LiveRule, LiveServer, Snapshot } from './snapshot';
 
 type PortRange = readonly [number, number] | 'none';
 
@@ -56,33 +55,9 @@ export function ruleText(r: Pick<LiveRule, 'protocol' | 'port'>): string {
   return r.port ? `${r.protocol}/${r.port}` : r.protocol;
 }
 
-export const egress: Check = ({ snapshot, tenants }) => {
-  const out: Finding[] = [];
-  for (const t of tenants) {
-    const allowed = allowList(t);
-    const reported = new Set<string>();
-    for (const server of serversOf(snapshot, t.id)) {
-      const firewalls = server.firewalls.map((id) => firewallById(snapshot, id)).filter((f) => f !== undefined);
-      const outbound = firewalls.flatMap((fw) => fw.rules.map((rule, index) => ({ fw, rule, index }))).filter((x) => x.rule.direction === 'out');
-      if (outbound.length === 0) {
-        const via = firewalls.length ? `its firewalls (${firewalls.map((f) => f.name).join(', ')}) have` : 'it has no firewall and so';
-        out.push({ tenant: t.id, rule: 'egress-open', resource: describe(server), message: `${describe(server)} may send anywhere: ${via} no outbound rule` });
-        continue;
-      }
-      for (const { fw, rule, index } of outbound) {
-        const key = `${fw.id}#${index}`;
-        if (reported.has(key)) continue;
-        const beyond = destinationsBeyond(rule, allowed);
-        if (beyond.length === 0) continue;
-        reported.add(key);
-        out.push({
-          tenant: t.id,
-          rule: 'egress-beyond-allow-list',
-          resource: describe(fw),
-          message: `${describe(fw)} rule ${index + 1} allows ${ruleText(rule)} out to ${beyond.join(', ')}, beyond tenant ${t.id}'s allow-list`,
-        });
-      }
-    }
-  }
-  return out;
-};
+/** The firewalls Hetzner applies to `server`, and their outbound rules with their 0-based index. */
+export function outboundOf(snapshot: Snapshot, server: LiveServer): { firewalls: LiveFirewall[]; outbound: { fw: LiveFirewall; rule: LiveRule; index: number }[] } {
+  const firewalls = server.firewalls.map((id) => firewallById(snapshot, id)).filter((f): f is LiveFirewall => f !== undefined);
+  const outbound = firewalls.flatMap((fw) => fw.rules.map((rule, index) => ({ fw, rule, index }))).filter((x) => x.rule.direction === 'out');
+  return { firewalls, outbound };
+}

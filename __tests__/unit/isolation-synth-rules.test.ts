@@ -1,5 +1,5 @@
 /**
- * The isolation rule pack: each rule on a compliant stack, a non-compliant
+ * The synth-time isolation rules (isolation/synth/): each rule on a compliant stack, a non-compliant
  * one (the bad case built with real constructs inside a TenantStack, so the
  * synth itself fails and names the resource), and where it does not apply.
  */
@@ -14,7 +14,7 @@ import { Server } from '../../.gen/providers/hcloud/server';
 import { Volume } from '../../.gen/providers/hcloud/volume';
 import { TenantStack } from '../../constructs/tenant-stack';
 import { TenantFirewall } from '../../constructs/tenant-firewall';
-import { checkIsolation, ISOLATION_RULES } from '../../isolation/synth/isolation-check';
+import { checkStack, SYNTH_RULES } from '../../isolation/synth';
 import { LABELLED_TYPES } from '../../isolation/synth/rules/tenant-label';
 import { exampleFleet, REPO_ROOT, synthTenant, tenant } from '../../test-support/fleet';
 import type { Tenant } from '../../lib/tenant/model';
@@ -40,7 +40,7 @@ describe('isolation rule pack', () => {
   it('passes every example tenant stack', () => {
     for (const t of fleet.tenants) {
       const { json } = synthTenant(fleet, t);
-      expect(checkIsolation(json, { tenantId: t.id, networkCidr: t.networkCidr, publicIngress: t.ingress.filter((r) => r.public) })).toEqual([]);
+      expect(checkStack(json, { tenantId: t.id, networkCidr: t.networkCidr, publicIngress: t.ingress.filter((r) => r.public) })).toEqual([]);
     }
   });
 
@@ -51,9 +51,13 @@ describe('isolation rule pack', () => {
     expect([...LABELLED_TYPES].sort()).toEqual(withLabels);
   });
 
-  it('every rule has an id, an info and an explanation', () => {
-    for (const r of ISOLATION_RULES) {
+  it('every rule has an id (its file name), its phase, a severity, an info and an explanation', () => {
+    const files = fs.readdirSync(path.join(REPO_ROOT, 'isolation/synth/rules')).map((f) => f.replace(/\.ts$/, '')).sort();
+    expect(SYNTH_RULES.map((r) => r.id).sort()).toEqual(files);
+    for (const r of SYNTH_RULES) {
       expect(r.id).toMatch(/^[a-z-]+$/);
+      expect(r.phase).toBe('synth');
+      expect(['error', 'warning']).toContain(r.severity);
       expect(r.info.length).toBeGreaterThan(10);
       expect(r.explanation.length).toBeGreaterThan(20);
     }
@@ -72,7 +76,7 @@ describe('tenant-label', () => {
   });
 
   it('does not apply to resources without labels (subnets, attachments)', () => {
-    expect(ISOLATION_RULES.find((r) => r.id === 'tenant-label')!.check({ resource: { hcloud_network_subnet: { s: {} } } }, { tenantId: 'a', networkCidr: '10.1.0.0/16', publicIngress: [] })).toBe('not-applicable');
+    expect(SYNTH_RULES.find((r) => r.id === 'tenant-label')!.check({ stack: { resource: { hcloud_network_subnet: { s: {} } } }, tenant: { tenantId: 'a', networkCidr: '10.1.0.0/16', publicIngress: [] } })).toBe('not-applicable');
   });
 });
 
@@ -119,13 +123,13 @@ describe('no-world-open-ingress', () => {
   it('accepts a world-open port the tenant file marks public: true', () => {
     const declared: Tenant = { ...acme, ingress: [...acme.ingress, { direction: 'in', protocol: 'tcp', port: '22', cidrs: ['0.0.0.0/0', '::/0'], public: true }] };
     const { json } = synthTenant(fleet, declared);
-    expect(checkIsolation(json, { tenantId: 'acme', networkCidr: acme.networkCidr, publicIngress: declared.ingress.filter((r) => r.public) })).toEqual([]);
+    expect(checkStack(json, { tenantId: 'acme', networkCidr: acme.networkCidr, publicIngress: declared.ingress.filter((r) => r.public) })).toEqual([]);
   });
 
   it('accepts 443 open to the world', () => {
     const { json } = synthTenant(fleet, tenant(fleet, 'globex'));
     expect(json.resource.hcloud_firewall.firewall.rule).toContainEqual(expect.objectContaining({ port: '443', source_ips: ['0.0.0.0/0', '::/0'] }));
-    expect(checkIsolation(json, { tenantId: 'globex', networkCidr: '10.13.0.0/16', publicIngress: [] })).toEqual([]);
+    expect(checkStack(json, { tenantId: 'globex', networkCidr: '10.13.0.0/16', publicIngress: [] })).toEqual([]);
   });
 });
 
