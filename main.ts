@@ -5,9 +5,10 @@
  * Nothing is written unless every tenant file validates and every stack
  * passes its isolation rules.
  */
-import { formatDiagnostic } from './lib/diagnostics';
+import { formatDiagnostic, redactSecrets } from './lib/diagnostics';
 import { loadFleet, tenantsDir } from './app/tenant-files';
 import { synthFleet } from './app/synth';
+import { selectTenants } from './lib/tenant/selection';
 
 function main(): number {
   const dir = tenantsDir();
@@ -18,12 +19,16 @@ function main(): number {
     console.error(`\n${errors} error(s) in ${dir}; nothing was synthesized.`);
     return 1;
   }
-  const only = process.env.TENANTS?.split(',').map((s) => s.trim()).filter(Boolean);
+  const selection = selectTenants(process.env.TENANTS, fleet.tenants.map((t) => t.id));
+  if ('error' in selection) {
+    console.error(`${redactSecrets(selection.error)}\n\nnothing was synthesized.`);
+    return 1;
+  }
   let summary;
   try {
-    summary = synthFleet(fleet, { only });
+    summary = synthFleet(fleet, { only: selection.only });
   } catch (e) {
-    console.error(`${(e as Error).message}\n\nnothing was synthesized.`);
+    console.error(`${redactSecrets((e as Error).message)}\n\nnothing was synthesized.`);
     return 1;
   }
   const width = Math.max(...summary.map((s) => s.stack.length), 5);

@@ -9,6 +9,7 @@ import * as path from 'path';
 import { App } from '../constructs/cdk';
 import { TenantStack } from '../constructs/tenant-stack';
 import type { Fleet } from '../lib/tenant/model';
+import { selectionProblem } from '../lib/tenant/selection';
 
 export interface SynthOptions {
   /** Output directory. @default CDKTF_OUTDIR or ./cdktf.out */
@@ -51,6 +52,9 @@ function carryOverInitState(from: string, to: string) {
 export function synthFleet(fleet: Fleet, options: SynthOptions = {}): StackSummary[] {
   const outdir = path.resolve(options.outdir ?? process.env.CDKTF_OUTDIR ?? 'cdktf.out');
   const postApply = options.postApply ?? (process.env.POST_APPLY ? process.env.POST_APPLY === 'ansible' : fleet.platform.post_apply === 'ansible');
+  // Never an empty or unknown selection: the output would lose every stack for nothing.
+  const problem = options.only && selectionProblem(options.only, fleet.tenants.map((t) => t.id));
+  if (problem) throw new Error(problem);
   const only = options.only ? new Set(options.only) : undefined;
   const tenants = fleet.tenants.filter((t) => !only || only.has(t.id));
 
