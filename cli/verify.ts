@@ -14,7 +14,7 @@
  *
  * A thin shell: the checks are pure functions in isolation/live/.
  */
-import { didYouMean } from '../lib/diagnostics';
+import { didYouMean, redactSecrets } from '../lib/diagnostics';
 import { loadFleet, tenantsDir } from '../app/tenant-files';
 import { formatJson, formatTable, HcloudClient, readSnapshot, verifySnapshot } from '../verify';
 
@@ -36,7 +36,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const dir = tenantsDir();
   const { fleet, diagnostics } = loadFleet(dir);
   if (!fleet) {
-    for (const d of diagnostics.filter((x) => x.severity === 'error')) console.error(`${d.file}${d.line ? `:${d.line}:${d.col ?? 1}` : ''}: ${d.message}`);
+    for (const d of diagnostics.filter((x) => x.severity === 'error')) console.error(`${d.file}${d.line ? `:${d.line}:${d.col ?? 1}` : ''}: ${redactSecrets(d.message)}`);
     console.error(`cannot verify: the tenant files in ${dir} do not load`);
     return 2;
   }
