@@ -25,15 +25,21 @@ export function tenantYaml(id: string, seq: number, ...extra: string[]): string 
   return [`id: ${id}`, `seq: ${seq}`, 'environment: staging', ...servers, ...extra, ''].join('\n');
 }
 
-/** Makes a temp dir holding `files` (name -> content); removes it after `fn`, also when it throws. */
+/** Makes a temp dir holding `files` (name -> content); removes it after `fn` (or the promise it returns), also when it fails. */
 export function withTenantsDir<T>(files: Record<string, string | Buffer>, fn: (dir: string) => T): T {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenants-'));
+  const remove = () => fs.rmSync(dir, { recursive: true, force: true });
+  let result: T;
   try {
     for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content);
-    return fn(dir);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    result = fn(dir);
+  } catch (e) {
+    remove();
+    throw e;
   }
+  if (result instanceof Promise) return result.finally(remove) as T;
+  remove();
+  return result;
 }
 
 /** The diagnostics of loading `dir` as the user sees them, with file names relative to it. */
