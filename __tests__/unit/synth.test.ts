@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { synthFleet } from '../../app/synth';
+import { runSynthCommand } from '../../app/synth-command';
 import { exampleFleet, REPO_ROOT, tenant } from '../../test-support/fleet';
 
 const fleet = exampleFleet();
@@ -76,21 +77,21 @@ describe('TENANTS selects the tenants to synthesize', () => {
     ['an unknown id', 'nope', 'TENANTS names an unknown tenant: "nope"; allowed: acme, globex, initech'],
     ['a near miss, with a suggestion', 'acme,globx', 'TENANTS names an unknown tenant: "globx" (did you mean "globex"?); allowed: acme, globex, initech'],
     ['several unknown ids', 'x1, acmee', 'TENANTS names 2 unknown tenants: "x1", "acmee" (did you mean "acme"?); allowed: acme, globex, initech'],
-    ['an empty value', '', 'TENANTS is set but names no tenant'],
-    ['only separators', ' , ,', 'TENANTS is set but names no tenant'],
+    ['an empty value', '', 'TENANTS is set but names no tenant; allowed: acme, globex, initech (comma-separated), or leave it unset for every tenant'],
+    ['only separators', ' , ,', 'TENANTS is set but names no tenant; allowed: acme, globex, initech (comma-separated), or leave it unset for every tenant'],
   ])('fails if TENANTS is %s: exit 1, names the problem, leaves the output untouched', (_what, value, message) => {
     const outdir = path.join(work, 'cdktf.out');
     const marker = previousOutput(outdir);
-    const r = runMain({ TENANTS: value, CDKTF_OUTDIR: outdir });
-    expect(r.stderr).toContain(message);
-    expect(r.stderr).toContain('nothing was synthesized');
-    expect(r.status).toBe(1);
+    const r = runSynthCommand({ tenantsDir: path.join(REPO_ROOT, 'tenants'), tenants: value, outdir });
+    expect(r.err).toContain(message);
+    expect(r.err.at(-1)).toBe('nothing was synthesized.');
+    expect(r.exitCode).toBe(1);
     expect(fs.readFileSync(marker, 'utf8')).toBe('{"previous": true}');
     expect(fs.readdirSync(path.join(outdir, 'stacks'))).toEqual(['tenant-old']);
     expect(fs.readdirSync(work)).toEqual(['cdktf.out']);
   });
 
-  it('synthesizes exactly the tenants TENANTS names (commas and spaces separate)', () => {
+  it('synthesizes exactly the tenants TENANTS names (commas and spaces separate), through main.ts', () => {
     const outdir = path.join(work, 'cdktf.out');
     const r = runMain({ TENANTS: ' globex , initech', CDKTF_OUTDIR: outdir });
     expect(r.stderr).toBe('');
