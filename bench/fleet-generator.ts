@@ -11,7 +11,7 @@ const ENVIRONMENTS = ['production', 'staging', 'development'];
 export function benchTenantYaml(i: number): string {
   const id = `t${String(i).padStart(4, '0')}`;
   const offline = i % 4 === 0;
-  // Outside the EU only some types are offered (lib/catalogue.json).
+  // Outside the EU only some types are offered (lib/hetzner-catalogue.json).
   const location = LOCATIONS[i % LOCATIONS.length];
   return [
     `id: ${id}`,

@@ -32,7 +32,7 @@ quotas:
 function tenantYaml(id: string, seq: number, i: number): string {
   const locations = ['fsn1', 'nbg1', 'hel1', 'ash', 'hil', 'sin'];
   const environments = ['production', 'staging', 'development'];
-  // Outside the EU only some types are offered (lib/catalogue.json).
+  // Outside the EU only some types are offered (lib/hetzner-catalogue.json).
   const location = locations[i % locations.length];
   return `# Generated tenant ${i}.
 id: ${id}

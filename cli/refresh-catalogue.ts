@@ -1,7 +1,7 @@
 /**
- * Rebuilds lib/catalogue.json (server types with their architecture and
+ * Rebuilds lib/hetzner-catalogue.json (server types with their architecture and
  * locations, locations, system images) from the Hetzner Cloud API:
- *   HCLOUD_TOKEN=<read-only token> npm run catalogue:refresh [-- --out lib/catalogue.json]
+ *   HCLOUD_TOKEN=<read-only token> npm run catalogue:refresh [-- --out lib/hetzner-catalogue.json]
  * HCLOUD_ENDPOINT overrides the API (default https://api.hetzner.cloud/v1).
  * Without a token it changes nothing and says so; on any error the file is
  * left as it was.

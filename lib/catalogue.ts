@@ -2,11 +2,11 @@
  * The Hetzner Cloud catalogue the tenant rules check against: which server
  * types exist, their architecture, the locations each is offered in, and the
  * system images with the architectures they are built for. Kept in the
- * repository (`lib/catalogue.json`, dated, marked approximate unless read from
+ * repository (`lib/hetzner-catalogue.json`, dated, marked approximate unless read from
  * the API) so that validation needs no network and no token; rebuilt from the
  * Cloud API by `npm run catalogue:refresh` (cli/refresh-catalogue.ts). Pure.
  */
-import shipped from './catalogue.json';
+import shipped from './hetzner-catalogue.json';
 
 export type Architecture = 'x86' | 'arm';
 
@@ -34,7 +34,7 @@ export interface CatalogueData {
 }
 
 /** Where the shipped catalogue lives, relative to the project root. */
-export const CATALOGUE_FILE = 'lib/catalogue.json';
+export const CATALOGUE_FILE = 'lib/hetzner-catalogue.json';
 
 const ARCHITECTURES: readonly string[] = ['x86', 'arm'];
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

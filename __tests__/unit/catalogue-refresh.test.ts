@@ -1,5 +1,5 @@
 /**
- * `npm run catalogue:refresh` rebuilds lib/catalogue.json from the Cloud API
+ * `npm run catalogue:refresh` rebuilds lib/hetzner-catalogue.json from the Cloud API
  * (GET /server_types, /locations, /images), here against the local Hetzner
  * Cloud API stand-in (local-cloud/) on 127.0.0.1, never the internet.
  */

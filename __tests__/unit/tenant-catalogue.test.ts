@@ -1,11 +1,11 @@
 /**
  * Server types, locations and images are checked against the catalogue kept
- * in the repository (lib/catalogue.json, dated and approximate, refreshed by
+ * in the repository (lib/hetzner-catalogue.json, dated and approximate, refreshed by
  * `npm run catalogue:refresh`): a type that does not exist, or is not offered
  * where the tenant runs, or an image without a build for the type's
  * architecture, is refused at file:line with "did you mean".
  */
-import shipped from '../../lib/catalogue.json';
+import shipped from '../../lib/hetzner-catalogue.json';
 import { catalogueOf, catalogueProblems, shippedCatalogue } from '../../lib/catalogue';
 import { NETWORK_ZONE_BY_LOCATION } from '../../lib/hetzner';
 import { checkServerGroups } from '../../lib/tenant/catalogue-rules';
