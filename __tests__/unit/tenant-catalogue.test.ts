@@ -86,6 +86,13 @@ describe('architectures (pure rule, own catalogue)', () => {
     );
     expect(found).toEqual([`servers.0.image: image "only-x86" has no arm build (server type "a1" is arm); allowed for arm: both (catalogue of ${C.date}, approximate)`]);
   });
+
+  test('fails if a type is no longer offered anywhere, saying it was deprecated', () => {
+    const gone = catalogueOf({ ...shipped, server_types: { ...shipped.server_types, cx22: { ...shipped.server_types.cx22, locations: [] } } }, 'a test catalogue');
+    const found: string[] = [];
+    checkServerGroups([{ type: 'cx22' }], { server_type: 'cx23', image: 'debian-12' }, 'nbg1', (p, m) => found.push(`${p.join('.')}: ${m}`), gone);
+    expect(found).toEqual([`servers.0.type: server type "cx22" (x86) is not offered in nbg1; it is no longer offered anywhere (deprecated 2025-10-16); allowed in nbg1: ${C.typesIn('nbg1').join(', ')} (catalogue of ${C.date}, approximate)`]);
+  });
 });
 
 describe('the shipped catalogue', () => {

@@ -15,7 +15,7 @@ import { diagnosticLines, SCRATCH_PLATFORM, scratchLines, tenantYaml, withTenant
 /** Runs an npm entry point in a child process that is killed after 20 s, so a hang fails the test instead of stalling it. */
 function run(entry: string, args: string[], env: Record<string, string>) {
   const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'run.js'), entry, ...args], {
-    cwd: REPO_ROOT, env: { ...process.env, TENANTS: '', ...env, }, encoding: 'utf8', timeout: 20_000,
+    cwd: REPO_ROOT, env: { ...process.env, TENANTS: undefined, ...env }, encoding: 'utf8', timeout: 20_000,
   });
   return { status: r.status, signal: r.signal, out: `${r.stdout}${r.stderr}` };
 }

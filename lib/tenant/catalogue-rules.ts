@@ -30,8 +30,11 @@ function unknownType(type: string, location: string, c: Catalogue): string {
 }
 
 function notOffered(type: string, what: string, location: string, c: Catalogue): string {
-  const where = c.serverType(type)!.locations;
-  return `server type "${type}" (${what}) is not offered in ${location}; it is offered in ${[...where].sort().join(', ')}; allowed in ${location}: ${c.typesIn(location).join(', ')} ${c.note}`;
+  const { locations, deprecated } = c.serverType(type)!;
+  const elsewhere = locations.length > 0
+    ? `it is offered in ${[...locations].sort().join(', ')}`
+    : `it is no longer offered anywhere${deprecated ? ` (deprecated ${deprecated})` : ''}`;
+  return `server type "${type}" (${what}) is not offered in ${location}; ${elsewhere}; allowed in ${location}: ${c.typesIn(location).join(', ')} ${c.note}`;
 }
 
 function unknownImage(image: string, c: Catalogue): string {
