@@ -1,37 +1,15 @@
 /**
  * The CDKTF app: one TenantStack per tenant file, nothing else.
  * `npm run synth` and `cdktf synth|deploy` both run this file (through
- * scripts/run.js). TENANTS_DIR points it at another folder of tenant files.
- * Nothing is written unless every tenant file validates and every stack
- * passes its isolation rules.
+ * scripts/run.js). TENANTS_DIR points it at another folder of tenant files;
+ * TENANTS selects some tenants. Nothing is written unless every tenant file
+ * validates and every stack passes its isolation rules. A thin shell: the
+ * behaviour is in app/synth-command.ts.
  */
-import { formatDiagnostic } from './lib/diagnostics';
-import { loadFleet, tenantsDir } from './app/tenant-files';
-import { synthFleet } from './app/synth';
+import { runSynthCommand } from './app/synth-command';
+import { tenantsDir } from './app/tenant-files';
 
-function main(): number {
-  const dir = tenantsDir();
-  const { fleet, diagnostics } = loadFleet(dir);
-  for (const d of diagnostics) console.error(formatDiagnostic(d));
-  if (!fleet) {
-    const errors = diagnostics.filter((d) => d.severity === 'error').length;
-    console.error(`\n${errors} error(s) in ${dir}; nothing was synthesized.`);
-    return 1;
-  }
-  const only = process.env.TENANTS?.split(',').map((s) => s.trim()).filter(Boolean);
-  let summary;
-  try {
-    summary = synthFleet(fleet, { only });
-  } catch (e) {
-    console.error(`${(e as Error).message}\n\nnothing was synthesized.`);
-    return 1;
-  }
-  const width = Math.max(...summary.map((s) => s.stack.length), 5);
-  console.log(`Synthesized ${summary.length} tenant stack(s) from ${dir}:`);
-  for (const s of summary) {
-    console.log(`  ${s.stack.padEnd(width)}  ${s.environment.padEnd(11)} ${s.location.padEnd(5)} ${String(s.resources).padStart(3)} resources`);
-  }
-  return 0;
-}
-
-process.exitCode = main();
+const result = runSynthCommand({ tenantsDir: tenantsDir(), tenants: process.env.TENANTS, outdir: process.env.CDKTF_OUTDIR });
+for (const line of result.err) console.error(line);
+for (const line of result.out) console.log(line);
+process.exitCode = result.exitCode;

@@ -8,7 +8,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { didYouMean, formatDiagnostic } from '../lib/diagnostics';
+import { didYouMean, formatDiagnostic, redactSecrets } from '../lib/diagnostics';
 import { LOCATIONS, Location } from '../lib/hetzner';
 import { networkCidr } from '../lib/naming';
 import { describeAllowed } from '../lib/tenant/issues';
@@ -71,7 +71,7 @@ function oneOf(flag: string, value: string, allowed: readonly string[]): string 
   return `${flag} "${value}" is not allowed${hint ? ` (did you mean "${hint}"?)` : ''}; allowed: ${allowed.join(' | ')}`;
 }
 
-const refuse = (...lines: string[]): NewTenantResult => ({ exitCode: 1, lines: [...lines, 'nothing was written'] });
+const refuse = (...lines: string[]): NewTenantResult => ({ exitCode: 1, lines: [...lines.map(redactSecrets), 'nothing was written'] });
 
 export function runTenantNew(args: readonly string[], env: CommandEnv): NewTenantResult {
   const parsed = parseArgs(args);

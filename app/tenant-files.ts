@@ -13,6 +13,7 @@ import type { Diagnostic, FieldPath } from '../lib/diagnostics';
 import { issueDiagnostics } from '../lib/tenant/issues';
 import type { Fleet, Platform, Tenant } from '../lib/tenant/model';
 import { checkFleet, checkPlatform, FleetMember, resolveTenant } from '../lib/tenant/rules';
+import { decodeUtf8 } from '../lib/tenant/encoding';
 import { isWithin, salvage } from '../lib/tenant/salvage';
 import { platformFileSchema, PlatformFile, tenantFileSchema, TenantFile } from '../lib/tenant/schema';
 import { MAX_FILE_BYTES, parseYamlSource, Position, unusable, YamlSource } from '../lib/tenant/yaml-source';
@@ -39,13 +40,32 @@ export interface LoadOptions {
   readonly name?: (file: string) => string;
 }
 
-/** Reads and parses one YAML file; never throws. Refuses files over MAX_FILE_BYTES before reading them. */
+/** What a file that is not a regular file is, in words. */
+function kindOf(st: fs.Stats): string {
+  if (st.isDirectory()) return 'a directory';
+  if (st.isFIFO()) return 'a FIFO (named pipe)';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  return 'not a file';
+}
+const notRegular = (file: string, st: fs.Stats) => unusable(file, `is ${kindOf(st)}, not a regular file; expected a YAML file`);
+
+/**
+ * Reads and parses one YAML file; never throws, never blocks. Refuses what is
+ * not a regular file before opening it (opening a FIFO waits for a writer
+ * forever), opens without blocking in case the file was swapped meanwhile and
+ * checks again, refuses files over MAX_FILE_BYTES before reading them, and
+ * bytes that are not UTF-8.
+ */
 export function readYamlFile(file: string): YamlSource {
   let fd: number | undefined;
   try {
-    fd = fs.openSync(file, 'r');
+    const before = fs.statSync(file);
+    if (!before.isFile()) return notRegular(file, before);
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
     const st = fs.fstatSync(fd);
-    if (!st.isFile()) return unusable(file, 'is not a regular file; expected a YAML file');
+    if (!st.isFile()) return notRegular(file, st);
     if (st.size > MAX_FILE_BYTES) {
       return unusable(file, `file is ${st.size} bytes; a tenant or platform file may be at most ${MAX_FILE_BYTES} bytes`);
     }
@@ -53,10 +73,12 @@ export function readYamlFile(file: string): YamlSource {
     const buf = Buffer.allocUnsafe(Math.min(st.size, MAX_FILE_BYTES) + 1);
     let n = 0;
     for (let r; n < buf.length && (r = fs.readSync(fd, buf, n, buf.length - n, null)) > 0; ) n += r;
-    return parseYamlSource(file, buf.toString('utf8', 0, n));
+    const decoded = decodeUtf8(buf.subarray(0, n));
+    if ('problem' in decoded) return unusable(file, decoded.problem, decoded.at);
+    return parseYamlSource(file, decoded.text);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return unusable(file, code === 'ENOENT' ? 'file does not exist' : code === 'EISDIR' ? 'is not a regular file; expected a YAML file' : `cannot read the file (${(e as Error).message})`);
+    return unusable(file, code === 'ENOENT' ? 'file does not exist' : code === 'EISDIR' ? 'is a directory, not a regular file; expected a YAML file' : `cannot read the file (${(e as Error).message})`);
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }

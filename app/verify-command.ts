@@ -15,7 +15,7 @@
  * arguments, environment and output streams, so all of this is testable here.
  */
 import * as path from 'path';
-import { didYouMean } from '../lib/diagnostics';
+import { didYouMean, redactSecrets } from '../lib/diagnostics';
 import { DEFAULT_TIMEOUT_MS, HcloudClient } from '../verify/client';
 import { projectsToRead } from '../verify/projects';
 import { readSnapshot } from '../verify/read';
@@ -72,7 +72,7 @@ export async function verifyCommand(argv: readonly string[], io: VerifyIo): Prom
   const dir = io.env.TENANTS_DIR ?? path.join(io.cwd, 'tenants');
   const { fleet, diagnostics } = loadFleet(dir);
   if (!fleet) {
-    for (const d of diagnostics.filter((x) => x.severity === 'error')) io.stderr(`${d.file}${d.line ? `:${d.line}:${d.col ?? 1}` : ''}: ${d.message}\n`);
+    for (const d of diagnostics.filter((x) => x.severity === 'error')) io.stderr(`${d.file}${d.line ? `:${d.line}:${d.col ?? 1}` : ''}: ${redactSecrets(d.message)}\n`);
     io.stderr(`cannot verify: the tenant files in ${dir} do not load\n`);
     return 2;
   }

@@ -2,6 +2,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { serverTypeFor } from '../lib/tenant/catalogue-rules';
 
 const LOCATIONS = ['fsn1', 'nbg1', 'hel1', 'ash', 'hil', 'sin'];
 const ENVIRONMENTS = ['production', 'staging', 'development'];
@@ -10,15 +11,17 @@ const ENVIRONMENTS = ['production', 'staging', 'development'];
 export function benchTenantYaml(i: number): string {
   const id = `t${String(i).padStart(4, '0')}`;
   const offline = i % 4 === 0;
+  // Outside the EU only some types are offered (lib/hetzner-catalogue.json).
+  const location = LOCATIONS[i % LOCATIONS.length];
   return [
     `id: ${id}`,
     `seq: ${((i - 1) % 254) + 1}`,
     `environment: ${ENVIRONMENTS[i % 3]}`,
     `mode: ${offline ? 'offline' : 'online'}`,
-    `location: ${LOCATIONS[i % LOCATIONS.length]}`,
+    `location: ${location}`,
     'servers:',
-    '  - { name: app, role: worker, count: 2 }',
-    '  - { name: db, role: database, type: cx32 }',
+    `  - { name: app, role: worker, type: ${serverTypeFor(location, 'cx22')}, count: 2 }`,
+    `  - { name: db, role: database, type: ${serverTypeFor(location, 'cx32')} }`,
     'volume: { size_gb: 50, format: ext4 }',
     'dns:',
     `  records: [{ name: ${id}, target: app }]`,

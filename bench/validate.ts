@@ -10,6 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { loadFleet, PLATFORM_FILE } from '../app/tenant-files';
+import { serverTypeFor } from '../lib/tenant/catalogue-rules';
 
 const FILES = 1000;
 const RUNS = 5;
@@ -31,20 +32,22 @@ quotas:
 function tenantYaml(id: string, seq: number, i: number): string {
   const locations = ['fsn1', 'nbg1', 'hel1', 'ash', 'hil', 'sin'];
   const environments = ['production', 'staging', 'development'];
+  // Outside the EU only some types are offered (lib/hetzner-catalogue.json).
+  const location = locations[i % locations.length];
   return `# Generated tenant ${i}.
 id: ${id}
 seq: ${seq}
 environment: ${environments[i % 3]}
 mode: online
-location: ${locations[i % locations.length]}
+location: ${location}
 servers:
   - name: app
     role: worker
-    type: cx22
+    type: ${serverTypeFor(location, 'cx22')}
     count: ${1 + (i % 3)}
   - name: db
     role: database
-    type: cx32
+    type: ${serverTypeFor(location, 'cx32')}
 volume:
   size_gb: ${10 + (i % 500)}
   format: ${i % 2 ? 'xfs' : 'ext4'}

@@ -25,13 +25,40 @@ export function formatPath(path: FieldPath): string {
 }
 
 /**
+ * A run of 32 or more letters and digits that mixes letters with digits or
+ * upper with lower case: what API tokens look like (a Hetzner Cloud token is
+ * 64 of them). Ids, names and DNS labels are shorter or contain "-" or ".".
+ */
+const TOKEN_LIKE = /[A-Za-z0-9]{32,}/g;
+/** age public keys are public by design: users need to see them. */
+const AGE_PUBLIC_KEY = /^age1[0-9a-z]{58}$/;
+
+function looksLikeToken(run: string): boolean {
+  if (AGE_PUBLIC_KEY.test(run)) return false;
+  const letters = /[A-Za-z]/.test(run);
+  const digits = /[0-9]/.test(run);
+  const mixedCase = /[a-z]/.test(run) && /[A-Z]/.test(run);
+  return (letters && digits) || mixedCase;
+}
+
+/**
+ * `text` with every token-like value replaced by a placeholder. Everything that
+ * prints a diagnostic or an error that echoes user input goes through here, so
+ * that a token pasted into the wrong field never reaches a terminal or CI log.
+ */
+export function redactSecrets(text: string): string {
+  return text.replace(TOKEN_LIKE, (run) => (looksLikeToken(run) ? `<redacted: ${run.length} characters that look like a token>` : run));
+}
+
+/**
  * `tenants/acme.yaml:12:7: firewall.ingress[0].port: ...`; warnings say so after
  * the position. A problem of the whole file (empty, unreadable) is put at 1:1 so
- * that every line has the same grep- and editor-friendly shape.
+ * that every line has the same grep- and editor-friendly shape. Token-like
+ * values in the message are redacted (redactSecrets).
  */
 export function formatDiagnostic(d: Diagnostic): string {
   const tag = d.severity === 'warning' ? 'warning: ' : '';
-  return `${d.file}:${d.line ?? 1}:${d.col ?? 1}: ${tag}${formatPath(d.path)}: ${d.message}`;
+  return `${d.file}:${d.line ?? 1}:${d.col ?? 1}: ${tag}${formatPath(d.path)}: ${redactSecrets(d.message)}`;
 }
 
 /** Errors and warnings of a list of diagnostics. */

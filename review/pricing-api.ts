@@ -3,6 +3,7 @@
  * its currency) turned into the review's price table. The conversion is pure;
  * `fetchPricing` is the thin I/O edge, honouring HCLOUD_ENDPOINT.
  */
+import { hcloudGet } from '../app/hcloud-get';
 import { priceTableProblems, type PriceTable } from './prices';
 
 /** A money value as the API writes it: decimal strings. */
@@ -21,7 +22,6 @@ export interface PricingResponse {
   };
 }
 
-export const DEFAULT_ENDPOINT = 'https://api.hetzner.cloud/v1';
 
 /** Net decimal string -> number, rounded to 4 places (the API writes 10). */
 function net(m: Money | undefined, what: string): number {
@@ -62,21 +62,6 @@ export function priceTableFromPricing(resp: PricingResponse, date: string, endpo
 }
 
 /** GET <endpoint>/pricing with the token; throws with Hetzner's error code and message on failure. */
-export async function fetchPricing(endpoint: string, token: string, fetchImpl: typeof fetch = fetch): Promise<PricingResponse> {
-  const url = `${endpoint.replace(/\/+$/, '')}/pricing`;
-  const res = await fetchImpl(url, { headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' } });
-  const text = await res.text();
-  if (!res.ok) {
-    let detail = text.slice(0, 200);
-    try {
-      const e = JSON.parse(text) as { error?: { code?: string; message?: string } };
-      if (e.error) detail = `${e.error.code}: ${e.error.message}`;
-    } catch { /* not JSON: keep the text */ }
-    throw new Error(`GET ${url} failed with HTTP ${res.status} (${detail})`);
-  }
-  try {
-    return JSON.parse(text) as PricingResponse;
-  } catch {
-    throw new Error(`GET ${url} did not return JSON`);
-  }
+export function fetchPricing(endpoint: string, token: string, fetchImpl: typeof fetch = fetch): Promise<PricingResponse> {
+  return hcloudGet<PricingResponse>(endpoint, '/pricing', token, { fetchImpl });
 }

@@ -2,15 +2,14 @@
  * cli/refresh-prices.ts against a tiny stand-in for Hetzner's GET /v1/pricing
  * on 127.0.0.1 (HCLOUD_ENDPOINT), never the internet.
  */
-import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { loadPriceTable } from '../../review/prices';
+import { runEntry } from '../../test-support/run-entry';
 
-const ROOT = path.resolve(__dirname, '..', '..');
 const TOKEN = 't'.repeat(64);
 const money = (net: string) => ({ net, gross: (Number(net) * 1.19).toFixed(10) });
 const at = (net: string, locations: string[]) => locations.map((location) => ({ location, price_hourly: money('0.0100000000'), price_monthly: money(net) }));
@@ -59,13 +58,8 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function refresh(env: Record<string, string | undefined>, out: string): Promise<{ code: number; stderr: string }> {
-  return new Promise((resolve) => {
-    const clean = { ...process.env, HCLOUD_TOKEN: undefined, HCLOUD_ENDPOINT: undefined, ...env };
-    execFile('node', ['scripts/run.js', 'cli/refresh-prices.ts', '--out', out], { cwd: ROOT, env: clean as NodeJS.ProcessEnv }, (err, _stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code) : 0, stderr });
-    });
-  });
+function refresh(env: Record<string, string | undefined>, out: string): Promise<{ code: number | null; stderr: string }> {
+  return runEntry('cli/refresh-prices.ts', ['--out', out], { HCLOUD_TOKEN: undefined, HCLOUD_ENDPOINT: undefined, ...env });
 }
 
 test('rebuilds the price table from GET <HCLOUD_ENDPOINT>/pricing with the token', async () => {

@@ -9,6 +9,7 @@ import * as path from 'path';
 import { synthFleet } from '../../app/synth';
 import { IsolationError } from '../../isolation/synth';
 import { synthStacks } from '../../review/synth-stacks';
+import { runSynthCommand } from '../../app/synth-command';
 import { exampleFleet, REPO_ROOT, tenant } from '../../test-support/fleet';
 
 const fleet = exampleFleet();
@@ -97,4 +98,47 @@ it('fails if a tenant file is invalid: main prints the error with file:line and 
   expect(r.stderr).toContain(`${path.join(tenants, 'broken.yaml')}:2:6: seq:`);
   expect(r.stderr).toContain('nothing was synthesized');
   expect(fs.readFileSync(marker, 'utf8')).toBe('{"previous": true}');
+});
+
+/** Runs `npm run synth` (scripts/run.js main.ts) as a child process. */
+function runMain(env: Record<string, string | undefined>) {
+  return spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'run.js'), 'main.ts'], {
+    cwd: REPO_ROOT, env: { ...process.env, TENANTS: undefined, ...env } as NodeJS.ProcessEnv, encoding: 'utf8',
+  });
+}
+
+describe('TENANTS selects the tenants to synthesize', () => {
+  it.each([
+    ['an unknown id', 'nope', 'TENANTS names an unknown tenant: "nope"; allowed: acme, globex, initech'],
+    ['a near miss, with a suggestion', 'acme,globx', 'TENANTS names an unknown tenant: "globx" (did you mean "globex"?); allowed: acme, globex, initech'],
+    ['several unknown ids', 'x1, acmee', 'TENANTS names 2 unknown tenants: "x1", "acmee" (did you mean "acme"?); allowed: acme, globex, initech'],
+    ['an empty value', '', 'TENANTS is set but names no tenant; allowed: acme, globex, initech (comma-separated), or leave it unset for every tenant'],
+    ['only separators', ' , ,', 'TENANTS is set but names no tenant; allowed: acme, globex, initech (comma-separated), or leave it unset for every tenant'],
+  ])('fails if TENANTS is %s: exit 1, names the problem, leaves the output untouched', (_what, value, message) => {
+    const outdir = path.join(work, 'cdktf.out');
+    const marker = previousOutput(outdir);
+    const r = runSynthCommand({ tenantsDir: path.join(REPO_ROOT, 'tenants'), tenants: value, outdir });
+    expect(r.err).toContain(message);
+    expect(r.err.at(-1)).toBe('nothing was synthesized.');
+    expect(r.exitCode).toBe(1);
+    expect(fs.readFileSync(marker, 'utf8')).toBe('{"previous": true}');
+    expect(fs.readdirSync(path.join(outdir, 'stacks'))).toEqual(['tenant-old']);
+    expect(fs.readdirSync(work)).toEqual(['cdktf.out']);
+  });
+
+  it('synthesizes exactly the tenants TENANTS names (commas and spaces separate), through main.ts', () => {
+    const outdir = path.join(work, 'cdktf.out');
+    const r = runMain({ TENANTS: ' globex , initech', CDKTF_OUTDIR: outdir });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(fs.readdirSync(path.join(outdir, 'stacks')).sort()).toEqual(['tenant-globex', 'tenant-initech']);
+  });
+
+  it('fails if synthFleet is asked for a tenant that is not in the fleet, writing nothing', () => {
+    const outdir = path.join(work, 'cdktf.out');
+    const marker = previousOutput(outdir);
+    expect(() => synthFleet(fleet, { outdir, projectRoot: work, only: ['acme', 'nope'] })).toThrow('unknown tenant: "nope"');
+    expect(() => synthFleet(fleet, { outdir, projectRoot: work, only: [] })).toThrow('names no tenant');
+    expect(fs.readFileSync(marker, 'utf8')).toBe('{"previous": true}');
+  });
 });

@@ -14,6 +14,8 @@ import { Diagnostic, FieldPath, didYouMean } from '../diagnostics';
 import { effectiveRuleCount, firewallRules, WORLD_OPEN_PORTS } from '../firewall-rules';
 import { LIMITS, NETWORK_ZONE_BY_LOCATION, labelValueProblem } from '../hetzner';
 import { FIRST_SERVER_HOST, networkCidr, serverName, subnetCidr } from '../naming';
+import { checkPlatformDefaults, checkServerGroups } from './catalogue-rules';
+import { checkRecordNameLengths, checkZoneNameLength } from './dns-name-rules';
 import type { DnsRecordSpec, FirewallRule, Platform, ServerSpec, Tenant } from './model';
 import type { PlatformFile, TenantFile } from './schema';
 
@@ -148,6 +150,7 @@ export function resolveTenant(
       host++;
     }
   });
+  checkServerGroups(input.servers, platform.defaults, location, emit);
   if (servers.length > LIMITS.serversPerNetwork) {
     emit(['servers'], `${servers.length} servers in one tenant network; allowed: at most ${LIMITS.serversPerNetwork} servers per Hetzner network (split the tenant)`);
   } else if (servers.length > platform.quotas.max_servers_per_tenant) {
@@ -159,6 +162,7 @@ export function resolveTenant(
   }
 
   // DNS records point at the first server of a group.
+  checkRecordNameLengths(input.dns.records, platform.dns.zone, emit);
   const dnsRecords: DnsRecordSpec[] = [];
   const seenNames = new Map<string, number>();
   input.dns.records.forEach((r, i) => {
@@ -254,6 +258,8 @@ export function checkPlatform(input: PlatformFile, file: string): { platform: Pl
       }
     });
   }
+  checkZoneNameLength(input.dns.zone, emit);
+  checkPlatformDefaults(input.defaults, emit);
   const problem = labelValueProblem(input.managed_by, 'the managed_by label');
   if (problem) emit(['managed_by'], problem);
   return { platform: { ...input, sources, sourceFile: file }, diagnostics };

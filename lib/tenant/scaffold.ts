@@ -5,6 +5,7 @@
  */
 import { describeLocations, LIMITS, NETWORK_ZONE_BY_LOCATION } from '../hetzner';
 import { networkCidr, serverName, subnetCidr } from '../naming';
+import { serverTypeFor } from './catalogue-rules';
 import type { Platform, Tenant } from './model';
 
 export interface ScaffoldInput extends Pick<Tenant, 'id' | 'seq' | 'environment' | 'mode' | 'location'> {
@@ -14,6 +15,14 @@ export interface ScaffoldInput extends Pick<Tenant, 'id' | 'seq' | 'environment'
 
 /** The management source opens SSH in a new tenant when the platform defines it. */
 export const SSH_SOURCE = 'management';
+
+/** The platform's default type, commented out, or a type offered in `location` when the default is not. */
+function typeLine(defaultType: string, location: string): string {
+  const type = serverTypeFor(location, defaultType);
+  return type === defaultType
+    ? `    # type: ${defaultType.padEnd(14)} # Hetzner server type; default: platform defaults.server_type`
+    : `    type: ${type.padEnd(16)} # the platform default ${defaultType} is not offered in ${location}`;
+}
 
 export function scaffoldTenant(input: ScaffoldInput): string {
   const { id, seq, environment, mode, location, platform } = input;
@@ -47,7 +56,7 @@ export function scaffoldTenant(input: ScaffoldInput): string {
     'servers:',
     '  - name: app              # lowercase letters, digits, "-"; at most 24 characters',
     '    # role: app            # the role label; default: the group name',
-    `    # type: ${platform.defaults.server_type.padEnd(14)} # Hetzner server type; default: platform defaults.server_type`,
+    typeLine(platform.defaults.server_type, location),
     `    # image: ${platform.defaults.image.padEnd(13)} # default: platform defaults.image`,
     `    count: 1               # 1..${maxServers}`,
     '',

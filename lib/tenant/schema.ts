@@ -9,7 +9,9 @@ import { describeLocations, LIMITS, LOCATIONS, Location } from '../hetzner';
 const ID = /^[a-z][a-z0-9-]{0,28}[a-z0-9]$|^[a-z]$/;
 const SHORT_NAME = /^[a-z][a-z0-9-]{0,22}[a-z0-9]$|^[a-z]$/;
 const DNS_NAME = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
-const ENV_VAR = /^[A-Z_][A-Z0-9_]*$/;
+// scripts/with-tools.sh hands exactly the *_HCLOUD_TOKEN variables to OpenTofu (as TF_VAR_<name>).
+const TOKEN_ENV = /^[A-Z][A-Z0-9_]*_HCLOUD_TOKEN$/;
+const TOKEN_ENV_ALLOWED = 'an environment variable name ending in _HCLOUD_TOKEN, such as ACME_HCLOUD_TOKEN (scripts/with-tools.sh passes only those to OpenTofu)';
 
 // What is allowed, said once: the loader puts these after "allowed:" in messages
 // (zod keeps a `.describe()` text through .optional() and .default()).
@@ -151,8 +153,8 @@ export const tenantFileSchema = z
     /** Bring-your-own Hetzner project: the environment variable holding this tenant's token. @default the platform token HCLOUD_TOKEN */
     hcloud_token_env: z
       .string()
-      .regex(ENV_VAR, { message: 'an environment variable name (A-Z, 0-9, _)' })
-      .describe('an environment variable name (A-Z, 0-9, _)')
+      .regex(TOKEN_ENV, { message: TOKEN_ENV_ALLOWED })
+      .describe(TOKEN_ENV_ALLOWED)
       .optional(),
     /** The explicit override for a production tenant: lifts Hetzner delete/rebuild protection and lets the plan review accept destroying or replacing its servers, volume and network. @default false */
     allow_destroy: z.boolean().default(false),
