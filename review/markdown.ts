@@ -147,6 +147,18 @@ export function fairShares(needs: readonly number[], total: number): number[] {
   return alloc;
 }
 
+/** How the tenants were chosen: stacks compared at the base and here. */
+function comparisonLines(r: ReviewResult): string[] {
+  const c = r.comparison;
+  if (c.planAll) return [`Every tenant is planned: ${c.planAll}.`, ''];
+  if (c.compared === 0) return [];
+  const differ = c.compared - c.unchanged;
+  const what = differ === 0
+    ? `none differs${r.sharedChanges.length ? ': the shared code change does not change any stack' : ''}`
+    : `${differ} differ${differ === 1 ? 's' : ''}, ${c.unchanged} unchanged (not planned)`;
+  return [`Each tenant's synthesized stack was compared with the base: ${plural(c.compared, 'stack')}, ${what}.`, ''];
+}
+
 function footerOf(r: ReviewResult, exit: number): string[] {
   return [
     '---',
@@ -166,8 +178,9 @@ export function renderReview(r: ReviewResult, options: RenderOptions = {}): stri
     COMMENT_MARKER,
     `## Plan review: ${plural(tenants.length, 'tenant')} affected — ${status}`,
     '',
-    `Base: ${code(r.base)}.${r.sharedChanges.length ? ` Shared code changed, so every tenant is planned: ${r.sharedChanges.slice(0, 5).map(code).join(', ')}${r.sharedChanges.length > 5 ? ` and ${r.sharedChanges.length - 5} more` : ''}.` : ''}`,
+    `Base: ${code(r.base)}.${r.sharedChanges.length ? ` Shared code changed: ${r.sharedChanges.slice(0, 5).map(code).join(', ')}${r.sharedChanges.length > 5 ? ` and ${r.sharedChanges.length - 5} more` : ''}.` : ''}`,
     '',
+    ...comparisonLines(r),
   ];
 
   if (tenants.length === 0) {
