@@ -24,22 +24,22 @@ const KIND_TITLE = { create: 'Create', update: 'Update', replace: 'Replace', des
 const WHY = { added: 'new tenant', changed: 'tenant file changed', removed: 'offboarding', shared: 'shared code changed' } as const;
 
 /** Inline code that survives any content. */
-function code(s: string): string {
+export function code(s: string): string {
   return `\`${s.replace(/`/g, 'ˋ')}\``;
 }
 
 /** Table cell text: no pipes or line breaks. */
-function cell(s: string): string {
+export function cell(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
 /** The first lines of a long error, on one line, for a list item. */
-function firstLines(text: string, lines = 3, chars = 300): string {
+export function firstLines(text: string, lines = 3, chars = 300): string {
   const one = text.split('\n').map((l) => l.trim()).filter(Boolean).slice(0, lines).join(' ');
   return cell(one.length > chars ? `${one.slice(0, chars - 1)}…` : one);
 }
 
-function plural(n: number, word: string): string {
+export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 

@@ -35,18 +35,25 @@ export interface PlanStacksOptions {
   readonly tofuBin?: string;
   /** Refresh state against the API. @default only when every token the stack needs is set */
   readonly refresh?: boolean;
+  /** Refresh-only plans (the drift check). @default false */
+  readonly refreshOnly?: boolean;
+  /** The plan file in each stack directory. @default review.tfplan */
+  readonly planFile?: string;
   /** Progress lines. @default silent */
   readonly log?: (line: string) => void;
+  /** What progress lines start with. @default plan-review */
+  readonly command?: string;
 }
 
 /** Plans every job; one result per tenant, failures included. */
 export async function planStacks(jobs: readonly PlanJob[], o: PlanStacksOptions): Promise<Map<string, PlannedStack>> {
   const log = o.log ?? (() => undefined);
+  const command = o.command ?? 'plan-review';
   const plans = new Map<string, PlannedStack>();
   if (jobs.length === 0) return plans;
   const envOf = (j: PlanJob) => stackEnv(j.stack, o.env);
   const t0 = Date.now();
-  log(`plan-review: planning ${jobs.length} stack(s), ${Math.min(o.parallel, jobs.length)} at a time`);
+  log(`${command}: planning ${jobs.length} stack(s), ${Math.min(o.parallel, jobs.length)} at a time`);
   try {
     await initStack(jobs[0].stackDir, { bin: o.tofuBin, env: envOf(jobs[0]).env });
     for (const j of jobs.slice(1)) shareLockFile(jobs[0].stackDir, j.stackDir);
@@ -58,7 +65,7 @@ export async function planStacks(jobs: readonly PlanJob[], o: PlanStacksOptions)
     const { env: e, offline } = envOf(j);
     const refresh = o.refresh ?? !offline;
     try {
-      const p = await planStack(j.stackDir, { bin: o.tofuBin, env: e, destroy: j.destroy, refresh });
+      const p = await planStack(j.stackDir, { bin: o.tofuBin, env: e, destroy: j.destroy, refresh, refreshOnly: o.refreshOnly, planFile: o.planFile });
       const c = summarizePlan(p.plan).counts;
       log(`[${++done}/${jobs.length}] tenant-${j.tenant}${j.destroy ? ' (destroy)' : ''}: +${c.create} ~${c.update} ±${c.replace} -${c.destroy} in ${(p.ms / 1000).toFixed(1)} s`);
       return { plan: p.plan, offline: !refresh };
@@ -68,6 +75,6 @@ export async function planStacks(jobs: readonly PlanJob[], o: PlanStacksOptions)
     }
   });
   settled.forEach((s, i) => plans.set(jobs[i].tenant, s.ok ? s.value : { error: s.error.message, offline: false }));
-  log(`plan-review: planned ${jobs.length} stack(s) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  log(`${command}: planned ${jobs.length} stack(s) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   return plans;
 }

@@ -19,6 +19,7 @@ import { loadFleet } from '../../app/tenant-files';
 import type { Fleet } from '../../lib/tenant/model';
 import { DUMMY_TOKEN, HcloudApi, RequestLogEntry, startHcloudApi } from '../../local-cloud';
 import { ansibleInventory } from '../../test-support/ansible-inventory-list';
+import { platformPrerequisites } from '../../test-support/local-cloud-platform';
 import { CdktfProject, cdktfProject, descendants, killTree, REPO_ROOT } from '../../test-support/cdktf-project';
 import { ok } from '../../local-cloud/client';
 import type { ApiState } from '../../local-cloud/state';
@@ -26,8 +27,6 @@ import { TofuResult, tofuProblem } from '../../test-support/tofu-async';
 import { HcloudClient, readSnapshot, verifySnapshot } from '../../verify';
 
 jest.setTimeout(600_000);
-
-const SSH_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHq7Bj0mZSP0kH0m2g5Yb0r7sGm4o2d1tY8Jb8rCq8f1 platform-admin';
 
 function expectOk(r: TofuResult, what: string): void {
   if (r.code !== 0) throw new Error(`${what}: exit ${r.code ?? r.signal}\n--- stdout ---\n${r.stdout.slice(-6000)}\n--- stderr ---\n${r.stderr.slice(-3000)}`);
@@ -58,11 +57,6 @@ function mutationsOf(api: HcloudApi, mark: number, ids: number[]): string[] {
     .slice(mark)
     .filter((r) => r.method !== 'GET' && ids.some((id) => r.path.split('/').includes(String(id))))
     .map((r) => `${r.method} ${r.path}`);
-}
-
-async function platformPrerequisites(api: HcloudApi, fleet: Fleet): Promise<void> {
-  await ok(api.url, 'POST', '/zones', { name: fleet.platform.dns.zone, mode: 'primary', ttl: fleet.platform.dns.ttl });
-  for (const name of fleet.platform.ssh_keys) await ok(api.url, 'POST', '/ssh_keys', { name, public_key: SSH_KEY });
 }
 
 describe('end to end: cdktf deploy and destroy of the example tenants against the local Hetzner Cloud API', () => {
