@@ -22,7 +22,7 @@ const USAGE = `usage: npm run plan-review -- [options]
   --out <file>        markdown output (default: plan-review.md)
   --json <file>       also write the review as JSON
   --parallel <n>      plans at a time (default: CPU count, here ${os.cpus().length})
-  --outdir <dir>      where affected stacks are synthesized (default: cdktf.out/review)
+  --outdir <dir>      where the stacks are synthesized (default: cdktf.out/review)
   --prices <file>     price table (default: review/prices.json)
   --max-chars <n>     cut the markdown below n characters (default: 65000; GitHub allows 65535)
   --refresh           refresh state against the API (default: only when HCLOUD_TOKEN is set)

@@ -40,7 +40,7 @@ export interface ReviewOptions {
   readonly tenantsDir?: string;
   /** Plans run at most this many at a time. @default the number of CPUs */
   readonly parallel?: number;
-  /** Where the affected stacks are synthesized. @default <project>/cdktf.out/review */
+  /** Where the stacks here are synthesized (every tenant's, to compare them with the base). @default <project>/cdktf.out/review */
   readonly outdir?: string;
   readonly prices: PriceTable;
   /** Environment of tofu (tokens, TF_CLI_CONFIG_FILE, PATH). @default process.env */
