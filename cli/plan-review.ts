@@ -10,6 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { renderReview } from '../review/markdown';
+import { argCursor, parsed, printUsage } from './args';
 import { loadPriceTable, shippedPriceTable } from '../review/prices';
 import { exitCode } from '../review/result';
 import { runReview } from '../review/review';
@@ -21,7 +22,7 @@ const USAGE = `usage: npm run plan-review -- [options]
   --out <file>        markdown output (default: plan-review.md)
   --json <file>       also write the review as JSON
   --parallel <n>      plans at a time (default: CPU count, here ${os.cpus().length})
-  --outdir <dir>      where affected stacks are synthesized (default: cdktf.out/review)
+  --outdir <dir>      where the stacks are synthesized (default: cdktf.out/review)
   --prices <file>     price table (default: review/prices.json)
   --max-chars <n>     cut the markdown below n characters (default: 65000; GitHub allows 65535)
   --refresh           refresh state against the API (default: only when HCLOUD_TOKEN is set)
@@ -44,44 +45,29 @@ interface Args {
 
 function parseArgs(argv: readonly string[]): Args | string {
   const a: Args = { out: 'plan-review.md', quiet: false };
-  const problems: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith('--')) problems.push(`${flag} needs a value`);
-      return v ?? '';
-    };
-    const int = (v: string) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 1) problems.push(`${flag} must be a positive integer, got "${v}"`);
-      return n;
-    };
+  const c = argCursor(argv);
+  for (let flag = c.next(); flag !== undefined; flag = c.next()) {
     switch (flag) {
-      case '--base': a.base = value(); break;
-      case '--out': a.out = value(); break;
-      case '--json': a.json = value(); break;
-      case '--parallel': a.parallel = int(value()); break;
-      case '--outdir': a.outdir = value(); break;
-      case '--prices': a.prices = value(); break;
-      case '--max-chars': a.maxChars = int(value()); break;
+      case '--base': a.base = c.value(flag); break;
+      case '--out': a.out = c.value(flag); break;
+      case '--json': a.json = c.value(flag); break;
+      case '--parallel': a.parallel = c.positiveInt(flag); break;
+      case '--outdir': a.outdir = c.value(flag); break;
+      case '--prices': a.prices = c.value(flag); break;
+      case '--max-chars': a.maxChars = c.positiveInt(flag); break;
       case '--refresh': a.refresh = true; break;
       case '--no-refresh': a.refresh = false; break;
       case '--quiet': a.quiet = true; break;
       case '-h': case '--help': return USAGE;
-      default: problems.push(`unknown option "${flag}"`);
+      default: c.problems.push(`unknown option "${flag}"`);
     }
   }
-  return problems.length ? `${problems.join('\n')}\n\n${USAGE}` : a;
+  return parsed(c, a, USAGE);
 }
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
-  if (typeof args === 'string') {
-    const help = args === USAGE;
-    (help ? console.log : console.error)(args);
-    return help ? 0 : 64;
-  }
+  if (typeof args === 'string') return printUsage(args, USAGE);
   const projectDir = process.cwd();
   try {
     const tools = toolchain(process.env);

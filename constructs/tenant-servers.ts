@@ -50,6 +50,11 @@ export class TenantServers extends Construct {
         publicNet: [{ ipv4Enabled: true, ipv6Enabled: true }],
         network: [{ networkId: Token.asNumber(props.networkId), ip: spec.privateIp }],
         dependsOn: props.dependsOn,
+        // Hetzner injects SSH keys only when it creates a server and never
+        // reports them back: a change would replace every server (keys on
+        // running servers are Ansible's job), and a server adopted after an
+        // interrupted deploy (`npm run adopt`) would be replaced at once.
+        lifecycle: { ignoreChanges: ['ssh_keys'] },
       });
       resource.overrideLogicalId(logicalId);
       return { spec, resource };

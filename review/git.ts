@@ -1,11 +1,14 @@
 /**
  * The git edge of the review: the base revision, the changed paths since it
  * (committed and uncommitted, untracked included), and files as they were at
- * the base. Every path is relative to the project directory, which may be a
+ * the base, and the whole tree of the base (to synthesize it with its own
+ * code). Every path is relative to the project directory, which may be a
  * subdirectory of the repository.
  */
 import { execFileSync } from 'child_process';
-import { parseNameStatus, type ChangedPath } from './affected';
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseNameStatus, type ChangedPath } from './changed-files';
 
 function git(cwd: string, args: string[]): string {
   try {
@@ -74,4 +77,26 @@ export function fileAt(cwd: string, commit: string, path: string): string | unde
   } catch {
     return undefined;
   }
+}
+
+/** The project directory's path inside the repository (`''` at the top, else `sub/dir/`). */
+export function projectPrefix(cwd: string): string {
+  return git(cwd, ['rev-parse', '--show-prefix']).trim();
+}
+
+/**
+ * Writes the whole tree of `commit` into `dest` (created), as `git archive`
+ * exports it: tracked files only, no .git. Returns the project directory
+ * inside it (the same subdirectory `cwd` is of its repository).
+ */
+export function exportCommit(cwd: string, commit: string, dest: string): string {
+  fs.mkdirSync(dest, { recursive: true });
+  const tar = path.join(dest, '..', `${path.basename(dest)}.tar`);
+  git(cwd, ['archive', '--format=tar', '-o', tar, commit]);
+  try {
+    execFileSync('tar', ['-xf', tar, '-C', dest], { stdio: ['ignore', 'ignore', 'pipe'] });
+  } finally {
+    fs.rmSync(tar, { force: true });
+  }
+  return path.join(dest, projectPrefix(cwd));
 }

@@ -24,22 +24,22 @@ const KIND_TITLE = { create: 'Create', update: 'Update', replace: 'Replace', des
 const WHY = { added: 'new tenant', changed: 'tenant file changed', removed: 'offboarding', shared: 'shared code changed' } as const;
 
 /** Inline code that survives any content. */
-function code(s: string): string {
+export function code(s: string): string {
   return `\`${s.replace(/`/g, 'ˋ')}\``;
 }
 
 /** Table cell text: no pipes or line breaks. */
-function cell(s: string): string {
+export function cell(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
 /** The first lines of a long error, on one line, for a list item. */
-function firstLines(text: string, lines = 3, chars = 300): string {
+export function firstLines(text: string, lines = 3, chars = 300): string {
   const one = text.split('\n').map((l) => l.trim()).filter(Boolean).slice(0, lines).join(' ');
   return cell(one.length > chars ? `${one.slice(0, chars - 1)}…` : one);
 }
 
-function plural(n: number, word: string): string {
+export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
@@ -147,6 +147,18 @@ export function fairShares(needs: readonly number[], total: number): number[] {
   return alloc;
 }
 
+/** How the tenants were chosen: stacks compared at the base and here. */
+function comparisonLines(r: ReviewResult): string[] {
+  const c = r.comparison;
+  if (c.planAll) return [`Every tenant is planned: ${c.planAll}.`, ''];
+  if (c.compared === 0) return [];
+  const differ = c.compared - c.unchanged;
+  const what = differ === 0
+    ? `none differs${r.sharedChanges.length ? ': the shared code change does not change any stack' : ''}`
+    : `${differ} differ${differ === 1 ? 's' : ''}, ${c.unchanged} unchanged (not planned)`;
+  return [`Each tenant's synthesized stack was compared with the base: ${plural(c.compared, 'stack')}, ${what}.`, ''];
+}
+
 function footerOf(r: ReviewResult, exit: number): string[] {
   return [
     '---',
@@ -166,8 +178,9 @@ export function renderReview(r: ReviewResult, options: RenderOptions = {}): stri
     COMMENT_MARKER,
     `## Plan review: ${plural(tenants.length, 'tenant')} affected — ${status}`,
     '',
-    `Base: ${code(r.base)}.${r.sharedChanges.length ? ` Shared code changed, so every tenant is planned: ${r.sharedChanges.slice(0, 5).map(code).join(', ')}${r.sharedChanges.length > 5 ? ` and ${r.sharedChanges.length - 5} more` : ''}.` : ''}`,
+    `Base: ${code(r.base)}.${r.sharedChanges.length ? ` Shared code changed: ${r.sharedChanges.slice(0, 5).map(code).join(', ')}${r.sharedChanges.length > 5 ? ` and ${r.sharedChanges.length - 5} more` : ''}.` : ''}`,
     '',
+    ...comparisonLines(r),
   ];
 
   if (tenants.length === 0) {

@@ -24,6 +24,9 @@ export interface PlanResourceChange {
     /** Attribute values after (null when it will be destroyed); unknown values are absent. */
     readonly after: Record<string, unknown> | null;
     readonly after_unknown?: Record<string, unknown>;
+    /** Where the values are sensitive: `true`, or the same shape as the value with `true` at sensitive leaves. */
+    readonly before_sensitive?: unknown;
+    readonly after_sensitive?: unknown;
     /** Attribute paths whose change forces the replacement. */
     readonly replace_paths?: ReadonlyArray<ReadonlyArray<string | number>>;
   };
@@ -35,6 +38,10 @@ export interface PlanJson {
   readonly format_version?: string;
   readonly terraform_version?: string;
   readonly resource_changes?: readonly PlanResourceChange[];
+  /** Changes found by refreshing state: what changed outside OpenTofu since the last apply. */
+  readonly resource_drift?: readonly PlanResourceChange[];
+  /** State before the plan (after refresh): which resources OpenTofu manages. */
+  readonly prior_state?: { readonly values?: { readonly root_module?: { readonly resources?: readonly { readonly address: string; readonly mode?: string }[] } } };
   /** True when the plan was made with -destroy. */
   readonly errored?: boolean;
 }

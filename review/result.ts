@@ -33,8 +33,17 @@ export interface ReviewResult {
   /** Tenants sorted by id. */
   readonly tenants: readonly TenantReview[];
   readonly violations: readonly PolicyViolation[];
-  /** Shared files whose change made every tenant affected, sorted. */
+  /** Shared files that changed, sorted (context: whether a stack changed is decided by comparing it). */
   readonly sharedChanges: readonly string[];
+  /** How the affected tenants were found: each stack synthesized at the base and here, and compared. */
+  readonly comparison: {
+    /** Tenants with a stack on both sides, compared. */
+    readonly compared: number;
+    /** Of those, the ones whose synthesized stack is the same: not planned. */
+    readonly unchanged: number;
+    /** Why every tenant was planned whatever the comparison said (new tool versions, a base that does not synthesize). */
+    readonly planAll?: string;
+  };
   readonly prices: { readonly date: string; readonly approximate: boolean; readonly currency: string; readonly basis: string };
   /** True when plans ran without refreshing state (no real token). */
   readonly offline: boolean;

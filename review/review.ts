@@ -1,32 +1,32 @@
 /**
- * The plan review, end to end: affected tenants from git, their stacks
- * synthesized and planned several at a time, each plan summarized, priced,
- * checked for data loss and isolation, and the policy applied. The decisions
- * are the pure functions of this folder; this file only wires the edges
- * (git, the loader, synth, tofu) to them.
+ * The plan review, end to end: the tenants whose synthesized stack differs
+ * between the base and here (plus tenants added and removed), those stacks
+ * planned several at a time, each plan judged, and the policy applied. This
+ * file only wires the steps together; each step has its own file:
+ * git.ts (revisions), load-fleet.ts (tenant files), synth-stacks.ts and
+ * base-stacks.ts (synthesis here and at the base), affected.ts (the
+ * decision), plan-stacks.ts (tofu), judge.ts (summary, cost, risks,
+ * isolation, policy).
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { formatDiagnostic, type Diagnostic } from '../lib/diagnostics';
-import { loadFleet, PLATFORM_FILE, tenantFilesIn } from '../app/tenant-files';
+import { tenantFilesIn } from '../app/tenant-files';
 import type { Fleet, Tenant } from '../lib/tenant/model';
-import { affectedTenants, sharedChanges, tenantIdOfPath, type AffectedTenant } from './affected';
-import { planCost } from './cost';
-import { dataLossRisks } from './data-loss';
-import { changedPaths, fileAt, filesAt, resolveBase } from './git';
+import { affectedTenants, type AffectedTenant, type StackSet } from './affected';
+import { baseStacks } from './base-stacks';
+import { sharedChanges, tenantIdOfPath, tenantsByChangedFiles } from './changed-files';
+import { changedPaths, filesAt, resolveBase } from './git';
 import type { Finding } from '../isolation/finding';
-import { checkPlan, PLAN_RULES, type PlanInput } from '../isolation/plan';
+import { PLAN_RULES, type PlanInput } from '../isolation/plan';
 import type { Rule } from '../isolation/rule';
-import type { PlanJson } from './plan-json';
-import { summarizePlan } from './plan-summary';
-import { policyViolations } from './policy';
-import { runPool } from './pool';
+import { judgeTenant, reviewViolations } from './judge';
+import { loadBaseTenants, loadCurrentFleet, loadError } from './load-fleet';
+import { planStacks, type PlanJob } from './plan-stacks';
 import type { PriceTable } from './prices';
 import type { ReviewResult, TenantReview } from './result';
-import { stackEnv } from './stack-env';
-import { synthStacks, type SynthOutcome } from './synth-stacks';
-import { initStack, planStack, shareLockFile } from './tofu';
+import { withRootRelativeState, withStateRelativeTo } from './stack-diff';
+import { synthStacks } from './synth-stacks';
 
 export interface ReviewOptions {
   /** Project root (where package.json and tenants/ are); may be a subdirectory of the git repository. */
@@ -37,7 +37,7 @@ export interface ReviewOptions {
   readonly tenantsDir?: string;
   /** Plans run at most this many at a time. @default the number of CPUs */
   readonly parallel?: number;
-  /** Where the affected stacks are synthesized. @default <project>/cdktf.out/review */
+  /** Where the stacks here are synthesized (every tenant's, to compare them with the base). @default <project>/cdktf.out/review */
   readonly outdir?: string;
   readonly prices: PriceTable;
   /** Environment of tofu (tokens, TF_CLI_CONFIG_FILE, PATH). @default process.env */
@@ -56,66 +56,17 @@ export interface ReviewOptions {
   readonly log?: (line: string) => void;
 }
 
-interface PlanJob {
-  readonly tenant: string;
-  readonly stackDir: string;
-  readonly stack: unknown;
-  readonly destroy: boolean;
-}
+/** The toolchain pins: a change there changes what a plan does without changing any stack. */
+const TOOLCHAIN_PINS = 'scripts/tool-versions.sh';
 
 const byId = (a: { tenant: string }, b: { tenant: string }) => (a.tenant < b.tenant ? -1 : a.tenant > b.tenant ? 1 : 0);
 
-/** Error diagnostics per file, formatted `file:line:col: path: message` with the file relative to `root`. */
-function errorsByFile(diags: readonly Diagnostic[], root: string): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (const d of diags) {
-    if (d.severity !== 'error') continue;
-    out.set(d.file, [...(out.get(d.file) ?? []), formatDiagnostic({ ...d, file: path.relative(root, d.file) || d.file })]);
-  }
-  return out;
-}
-
-/** Messages name paths relative to the project, so that the review reads the same on every machine. */
-function relativize(text: string, root: string): string {
-  return text.split(`${path.resolve(root)}${path.sep}`).join('');
-}
-
-/**
- * The current fleet, keeping every tenant file that loads: an invalid file
- * costs its own tenant its plan, not the whole review.
- */
-function loadCurrentFleet(dir: string, root: string): { fleet?: Fleet; errors: Map<string, string>; platformError?: string } {
-  const full = loadFleet(dir);
-  if (full.fleet) return { fleet: full.fleet, errors: new Map() };
-  const byFile = errorsByFile(full.diagnostics, root);
-  const platformFile = path.join(dir, PLATFORM_FILE);
-  if (byFile.has(platformFile)) return { errors: new Map(), platformError: byFile.get(platformFile)!.join('\n') };
-  const errors = new Map<string, string>();
-  for (const [file, lines] of byFile) {
-    const id = path.basename(file).replace(/\.ya?ml$/, '');
-    errors.set(id, lines.join('\n'));
-  }
-  const valid = tenantFilesIn(dir).filter((f) => !byFile.has(f));
-  const rest = loadFleet(dir, valid);
-  return { fleet: rest.fleet, errors };
-}
-
-/** The removed tenants as they were at the base, with today's platform file. */
-function loadBaseTenants(o: ReviewOptions, commit: string, ids: readonly string[], tenantsDir: string, scratch: string): { fleet?: Fleet; error?: string } {
-  fs.rmSync(scratch, { recursive: true, force: true });
-  fs.mkdirSync(scratch, { recursive: true });
-  fs.copyFileSync(path.join(o.projectDir, tenantsDir, PLATFORM_FILE), path.join(scratch, PLATFORM_FILE));
-  const names = filesAt(o.projectDir, commit, tenantsDir);
-  for (const id of ids) {
-    const name = names.find((n) => n === `${id}.yaml` || n === `${id}.yml`);
-    const text = name ? fileAt(o.projectDir, commit, `${tenantsDir}/${name}`) : undefined;
-    if (text === undefined) return { error: `${tenantsDir}/${id}.yaml not found at the base revision` };
-    fs.writeFileSync(path.join(scratch, name!), text);
-  }
-  const r = loadFleet(scratch);
-  if (r.fleet) return { fleet: r.fleet };
-  const lines = r.diagnostics.filter((d) => d.severity === 'error').map((d) => formatDiagnostic({ ...d, file: `${tenantsDir}/${path.basename(d.file)}` }));
-  return { error: `the tenant file as of the base revision does not load:\n${lines.join('\n')}` };
+/** What the review knows about one affected tenant before it is planned. */
+interface Pending {
+  tenant?: Tenant;
+  stack?: unknown;
+  error?: string;
+  synthFindings: Finding[];
 }
 
 export async function runReview(o: ReviewOptions): Promise<ReviewResult> {
@@ -127,142 +78,123 @@ export async function runReview(o: ReviewOptions): Promise<ReviewResult> {
   const parallel = o.parallel ?? os.cpus().length;
   const planRules = o.planRules ?? PLAN_RULES;
 
-  // 1. Which tenants, and why.
+  // 1. The revisions, and what the changed files say (context for the reasons).
   const base = resolveBase(o.projectDir, o.base);
   const changes = changedPaths(o.projectDir, base.commit);
   const idsOf = (names: readonly string[]) =>
     names.map((n) => tenantIdOfPath(`${tenantsDir}/${n}`, tenantsDir)).filter((id): id is string => id !== undefined);
   const before = idsOf(filesAt(o.projectDir, base.commit, tenantsDir));
   const after = fs.existsSync(absTenants) ? idsOf(tenantFilesIn(absTenants).map((f) => path.basename(f))) : [];
-  const affected = affectedTenants({ changes, before, after, tenantsDir });
-  log(`plan-review: base ${base.name} (${base.commit.slice(0, 12)}), ${changes.length} changed path(s), ${affected.length} tenant(s) affected`);
+  const fileHints = tenantsByChangedFiles({ changes, before, after, tenantsDir });
+  log(`plan-review: base ${base.name} (${base.commit.slice(0, 12)}), ${changes.length} changed path(s)`);
 
-  const reviews = new Map<string, { a: AffectedTenant; tenant?: Tenant; error?: string; synthFindings: readonly Finding[] }>();
-  for (const a of affected) reviews.set(a.tenant, { a, synthFindings: [] });
-
-  // 2. Load and synthesize the tenants that exist now.
-  const current = affected.filter((a) => a.kind !== 'removed');
-  const jobs: PlanJob[] = [];
+  const pending = new Map<string, Pending>();
+  const headStacks = new Map<string, { stackDir: string; json: unknown }>();
   let fleet: Fleet | undefined;
-  if (current.length > 0) {
-    const loaded = loadCurrentFleet(absTenants, o.projectDir);
-    fleet = loaded.fleet;
-    const toSynth: string[] = [];
-    for (const a of current) {
-      const r = reviews.get(a.tenant)!;
-      r.tenant = fleet?.tenants.find((t) => t.id === a.tenant);
-      if (loaded.platformError) r.error = `the platform file does not load:\n${loaded.platformError}`;
-      else if (loaded.errors.has(a.tenant)) r.error = `the tenant file does not load:\n${loaded.errors.get(a.tenant)}`;
-      else if (!r.tenant) r.error = 'the tenant file does not load together with the rest of the fleet (see the other errors)';
-      else toSynth.push(a.tenant);
-    }
-    if (fleet && toSynth.length) {
+  let affected: { tenants: readonly AffectedTenant[]; unchanged: readonly string[] } = { tenants: [], unchanged: [] };
+  let baseSet: StackSet = { ok: true, stacks: new Map() };
+  let planAll: string | undefined;
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-review-base-'));
+  try {
+    if (changes.length > 0) {
+      // 2. Every stack here: the tenant files that load, synthesized by this code.
+      const current = loadCurrentFleet(absTenants, o.projectDir);
+      fleet = current.fleet;
+      for (const id of after) {
+        const error = loadError(current, id);
+        pending.set(id, { tenant: fleet?.tenants.find((t) => t.id === id), error, synthFindings: [] });
+      }
+      const toSynth = after.filter((id) => pending.get(id)!.error === undefined);
+      if (fleet && toSynth.length) {
+        const t0 = Date.now();
+        for (const s of synthStacks(fleet, toSynth, { outdir, projectRoot: o.projectDir })) {
+          if (s.ok) headStacks.set(s.tenant, { stackDir: s.stackDir, json: s.stack });
+          else Object.assign(pending.get(s.tenant)!, { error: s.error, synthFindings: [...s.findings] });
+        }
+        log(`plan-review: synthesized ${toSynth.length} stack(s) here in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      }
+
+      // 3. Every stack at the base, synthesized by the base's own code.
       const t0 = Date.now();
-      const outcomes = synthStacks(fleet, toSynth, { outdir, projectRoot: o.projectDir });
-      log(`plan-review: synthesized ${toSynth.length} stack(s) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-      collectOutcomes(outcomes, false);
-    }
-  }
+      const b = baseStacks({ projectDir: o.projectDir, commit: base.commit, tenantsDir, scratch });
+      baseSet = b.ok
+        ? { ok: true, stacks: new Map([...b.stacks].map(([id, st]) => [id, withRootRelativeState(st.json, st.stackDir, b.projectDir)])) }
+        : { ok: false, error: b.error };
+      log(b.ok
+        ? `plan-review: synthesized ${b.stacks.size} stack(s) at the base in ${((Date.now() - t0) / 1000).toFixed(1)} s`
+        : `plan-review: the base does not synthesize, every tenant is planned: ${b.error.split('\n')[0]}`);
 
-  // 3. Removed tenant files: synthesize them as they were, to plan their destruction.
-  const removed = affected.filter((a) => a.kind === 'removed').map((a) => a.tenant);
-  if (removed.length > 0) {
-    const baseFleet = loadBaseTenants(o, base.commit, removed, tenantsDir, `${outdir}.offboarding-src`);
-    for (const id of removed) {
-      const r = reviews.get(id)!;
-      r.tenant = baseFleet.fleet?.tenants.find((t) => t.id === id);
-      if (baseFleet.error) r.error = baseFleet.error;
-    }
-    if (baseFleet.fleet) collectOutcomes(synthStacks(baseFleet.fleet, removed, { outdir: `${outdir}.offboarding`, projectRoot: o.projectDir }), true);
-  }
+      // 4. Which tenants: the stacks that differ, plus added and removed tenants.
+      const head = new Map([...headStacks].map(([id, st]) => [id, withRootRelativeState(st.json, st.stackDir, o.projectDir)]));
+      if (changes.some((c) => c.path === TOOLCHAIN_PINS || c.oldPath === TOOLCHAIN_PINS)) {
+        planAll = `OpenTofu/provider versions changed (${TOOLCHAIN_PINS}): the same stack may plan differently`;
+      }
+      affected = affectedTenants({ baseIds: before, headIds: after, base: baseSet, head, fileHints, planAll });
+      if (!baseSet.ok) planAll = `the base revision does not synthesize: ${baseSet.error.split('\n')[0]}`;
+      log(`plan-review: ${affected.tenants.length} tenant(s) affected, ${affected.unchanged.length} stack(s) unchanged`);
 
-  function collectOutcomes(outcomes: readonly SynthOutcome[], destroy: boolean) {
-    for (const s of outcomes) {
-      const r = reviews.get(s.tenant)!;
-      if (s.ok) jobs.push({ tenant: s.tenant, stackDir: s.stackDir, stack: s.stack, destroy });
-      else {
-        r.error = s.error;
-        r.synthFindings = s.findings;
+      // 5. Removed tenant files: their stacks as the base made them, planned with -destroy.
+      const removed = affected.tenants.filter((a) => a.kind === 'removed').map((a) => a.tenant);
+      if (removed.length > 0) {
+        const baseFleet = loadBaseTenants({ projectDir: o.projectDir, commit: base.commit, tenantsDir, scratch: `${outdir}.offboarding-src` }, removed);
+        for (const id of removed) pending.set(id, { tenant: baseFleet.fleet?.tenants.find((t) => t.id === id), error: baseFleet.error, synthFindings: [] });
+        if (b.ok) {
+          fs.rmSync(`${outdir}.offboarding`, { recursive: true, force: true });
+          for (const id of removed) {
+            const st = b.stacks.get(id);
+            if (!st) continue;
+            const stackDir = path.join(`${outdir}.offboarding`, 'stacks', `tenant-${id}`);
+            fs.mkdirSync(stackDir, { recursive: true });
+            const json = withStateRelativeTo(st.json, st.stackDir, b.projectDir, stackDir, o.projectDir);
+            fs.writeFileSync(path.join(stackDir, 'cdk.tf.json'), `${JSON.stringify(json, null, 2)}\n`);
+            headStacks.set(id, { stackDir, json });
+          }
+        } else if (baseFleet.fleet) {
+          // The base does not synthesize by itself: its tenant files, with this code.
+          for (const s of synthStacks(baseFleet.fleet, removed, { outdir: `${outdir}.offboarding`, projectRoot: o.projectDir })) {
+            if (s.ok) headStacks.set(s.tenant, { stackDir: s.stackDir, json: s.stack });
+            else Object.assign(pending.get(s.tenant)!, { error: s.error, synthFindings: [...s.findings] });
+          }
+        }
       }
     }
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
   }
 
-  // 4. Plan, several at a time. The first init runs alone and primes the
-  // plugin cache; the others reuse its lock file and only read the cache.
+  // 6. Plan, several at a time.
+  const jobs: PlanJob[] = [];
+  for (const a of affected.tenants) {
+    const p = pending.get(a.tenant)!;
+    const st = headStacks.get(a.tenant);
+    if (p.error === undefined && st) {
+      p.stack = st.json;
+      jobs.push({ tenant: a.tenant, stackDir: st.stackDir, stack: st.json, destroy: a.kind === 'removed' });
+    }
+  }
   jobs.sort(byId);
-  const plans = new Map<string, { plan?: PlanJson; error?: string; offline: boolean }>();
-  let anyOffline = false;
-  if (jobs.length > 0) {
-    const envOf = (j: PlanJob) => stackEnv(j.stack, env);
-    const t0 = Date.now();
-    log(`plan-review: planning ${jobs.length} stack(s), ${Math.min(parallel, jobs.length)} at a time`);
-    try {
-      await initStack(jobs[0].stackDir, { bin: o.tofuBin, env: envOf(jobs[0]).env });
-      for (const j of jobs.slice(1)) shareLockFile(jobs[0].stackDir, j.stackDir);
-    } catch {
-      // Its own plan below reports the failure.
-    }
-    let done = 0;
-    const settled = await runPool(jobs, parallel, async (j) => {
-      const { env: e, offline } = envOf(j);
-      const refresh = o.refresh ?? !offline;
-      try {
-        const p = await planStack(j.stackDir, { bin: o.tofuBin, env: e, destroy: j.destroy, refresh });
-        const c = summarizePlan(p.plan).counts;
-        log(`[${++done}/${jobs.length}] tenant-${j.tenant}${j.destroy ? ' (destroy)' : ''}: +${c.create} ~${c.update} ±${c.replace} -${c.destroy} in ${(p.ms / 1000).toFixed(1)} s`);
-        return { plan: p.plan, offline: !refresh };
-      } catch (err) {
-        log(`[${++done}/${jobs.length}] tenant-${j.tenant}: FAILED`);
-        throw err;
-      }
-    });
-    settled.forEach((s, i) => {
-      if (s.ok) {
-        plans.set(jobs[i].tenant, s.value);
-        anyOffline ||= s.value.offline;
-      } else plans.set(jobs[i].tenant, { error: s.error.message, offline: false });
-    });
-    log(`plan-review: planned ${jobs.length} stack(s) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  }
+  const plans = await planStacks(jobs, { parallel, env, tofuBin: o.tofuBin, refresh: o.refresh, log });
 
-  // 5. Judge each plan.
-  const fleetAfter = fleet?.tenants ?? [];
+  // 7. Judge each plan.
+  const ctx = { fleet: fleet?.tenants ?? [], prices: o.prices, planRules, projectDir: o.projectDir };
   const tenants: TenantReview[] = [];
-  for (const { a, tenant, error, synthFindings } of [...reviews.values()].sort((x, y) => byId(x.a, y.a))) {
-    const job = jobs.find((j) => j.tenant === a.tenant);
-    const planned = plans.get(a.tenant);
-    const offboarding = a.kind === 'removed';
-    const common = {
-      tenant: a.tenant,
-      kind: a.kind,
-      reasons: a.reasons,
-      offboarding,
-      environment: tenant?.environment,
-      allowDestroy: tenant?.allowDestroy ?? false,
-    };
-    if (!planned?.plan || !job) {
-      tenants.push({ ...common, risks: [], isolation: synthFindings, error: relativize(error ?? planned?.error ?? 'not planned', o.projectDir) });
-      continue;
-    }
-    const summary = summarizePlan(planned.plan);
-    const isolation = checkPlan({ tenantId: a.tenant, tenant, fleet: fleetAfter, plan: planned.plan, destroying: offboarding }, planRules);
-    tenants.push({ ...common, summary, cost: planCost(summary, o.prices), risks: dataLossRisks(summary), isolation });
+  for (const a of affected.tenants) {
+    const p = pending.get(a.tenant)!;
+    tenants.push(await judgeTenant({ affected: a, ...p, planned: plans.get(a.tenant) }, ctx));
   }
 
-  const violations = policyViolations(tenants.map((t) => ({
-    tenant: t.tenant,
-    environment: t.environment,
-    allowDestroy: t.allowDestroy,
-    risks: t.risks,
-    isolation: t.isolation,
-  })));
-
+  const compared = after.filter((id) => before.includes(id)).length;
   return {
     base: base.name,
     tenants,
-    violations,
+    violations: reviewViolations(tenants),
     sharedChanges: sharedChanges(changes, tenantsDir),
+    comparison: {
+      compared: changes.length > 0 ? compared : 0,
+      unchanged: affected.unchanged.length,
+      ...(planAll ? { planAll } : {}),
+    },
     prices: { date: o.prices.date, approximate: o.prices.approximate, currency: o.prices.currency, basis: o.prices.basis },
-    offline: anyOffline,
+    offline: [...plans.values()].some((p) => p.offline),
   };
 }

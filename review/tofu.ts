@@ -20,6 +20,10 @@ export interface PlanOptions extends TofuRun {
   readonly destroy?: boolean;
   /** Refresh state against the API first. @default true */
   readonly refresh?: boolean;
+  /** Only refresh: a plan that proposes no change but records drift (`-refresh-only`). @default false */
+  readonly refreshOnly?: boolean;
+  /** The plan file, in the stack directory. @default review.tfplan */
+  readonly planFile?: string;
 }
 
 export interface StackPlan {
@@ -48,12 +52,14 @@ export async function initStack(dir: string, run: TofuRun): Promise<void> {
 /** init + plan -out + show -json. The plan file stays beside the stack (`review.tfplan`). */
 export async function planStack(dir: string, options: PlanOptions): Promise<StackPlan> {
   const start = Date.now();
+  const planFile = options.planFile ?? 'review.tfplan';
   await initStack(dir, options);
-  const args = ['plan', '-input=false', '-no-color', '-lock-timeout=60s', '-out=review.tfplan'];
+  const args = ['plan', '-input=false', '-no-color', '-lock-timeout=60s', `-out=${planFile}`];
   if (options.destroy) args.push('-destroy');
+  if (options.refreshOnly) args.push('-refresh-only');
   if (options.refresh === false) args.push('-refresh=false');
   await tofu(dir, args, options);
-  const json = await tofu(dir, ['show', '-json', '-no-color', 'review.tfplan'], options);
+  const json = await tofu(dir, ['show', '-json', '-no-color', planFile], options);
   return { plan: JSON.parse(json) as PlanJson, ms: Date.now() - start };
 }
 

@@ -45,6 +45,8 @@ export interface CdktfProject {
   removeTenant(file: string): void;
   /** Runs the cdktf CLI (`deploy`, `destroy`, `diff`) in the project. */
   cdktf(args: readonly string[], opts?: CdktfRunOptions): Promise<TofuResult>;
+  /** `npm run deploy -- <args>` in the project (scripts/deploy.sh: adopt, then cdktf deploy). */
+  deploy(args: readonly string[], opts?: CdktfRunOptions): Promise<TofuResult>;
   /**
    * `npm run synth`'s command (`node scripts/run.js main.ts`) in the project.
    * (`cdktf synth` refuses to run without a .gen/ in the project directory;
@@ -116,6 +118,15 @@ export function cdktfProject(apiUrl: string, prefix = 'cdktf-e2e-'): CdktfProjec
     CHECKPOINT_DISABLE: '1',
   };
   const cdktfBin = path.join(REPO_ROOT, 'node_modules', '.bin', 'cdktf');
+  const run = (bin: string, args: readonly string[], opts: CdktfRunOptions): Promise<TofuResult> => {
+    const child = spawn(bin, [...args], {
+      cwd: dir,
+      env: { ...process.env, ...env, ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    opts.onSpawn?.(child);
+    return finished(child).then((r) => ({ ...r, stdout: stripAnsi(r.stdout), stderr: stripAnsi(r.stderr) }));
+  };
   return {
     dir,
     tenantsDir,
@@ -130,13 +141,10 @@ export function cdktfProject(apiUrl: string, prefix = 'cdktf-e2e-'): CdktfProjec
       fs.rmSync(path.join(tenantsDir, file), { force: true });
     },
     cdktf(args, opts = {}) {
-      const child = spawn(cdktfBin, [...args], {
-        cwd: dir,
-        env: { ...process.env, ...env, ...opts.env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      opts.onSpawn?.(child);
-      return finished(child).then((r) => ({ ...r, stdout: stripAnsi(r.stdout), stderr: stripAnsi(r.stderr) }));
+      return run(cdktfBin, args, opts);
+    },
+    deploy(args, opts = {}) {
+      return run('bash', [path.join(REPO_ROOT, 'scripts', 'deploy.sh'), ...args], opts);
     },
     synth() {
       const started = Date.now();

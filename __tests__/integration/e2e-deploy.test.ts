@@ -318,17 +318,41 @@ describe('end to end: a deploy killed mid-way', () => {
     expect(globexServers()).toEqual(['tenant-globex-web-1', 'tenant-globex-web-2', 'tenant-globex-web-3']);
   });
 
-  test('killing the whole process tree (SIGKILL: lost runner, OOM) while servers are created: they are left untracked, and the next deploy is refused with uniqueness_error instead of duplicating them (known gap: recovery needs tofu import)', async () => {
+  test('killing the whole process tree (SIGKILL: lost runner, OOM) while servers are created: they are left untracked, and the next `npm run deploy` adopts them (name and tenant labels match) and converges, with no duplicate and none replaced', async () => {
     scaleGlobex(5);
     const killed = await killedDeploy((child) => killTree(child, 'SIGKILL'));
     expect(killed.length).toBeGreaterThan(1); // cdktf and tofu (and the provider)
-    const before = globexServers();
+    const before = api.state.servers.filter((s) => s.labels.tenant_id === 'globex');
     expect(before.length).toBeGreaterThan(3); // the API created servers tofu never recorded
-    const next = await deployGlobex();
-    expect(next.code).not.toBe(0);
-    expect(`${next.stdout}${next.stderr}`).toMatch(/uniqueness_error/);
-    const after = globexServers();
-    expect(new Set(after).size).toBe(after.length);
-    expect(after.length).toBeLessThanOrEqual(5);
+
+    const next = await proj.deploy(['tenant-globex', '--auto-approve']);
+    expectOk(next, 'npm run deploy after the kill');
+    const out = `${next.stdout}${next.stderr}`;
+    expect(out).not.toMatch(/uniqueness_error/);
+    const adopted = [...out.matchAll(/adopt: tenant-globex: adopted (hcloud_server\.server_web_\d) \((tenant-globex-web-\d)\)/g)].map((m) => m[2]).sort();
+    expect(adopted.length).toBeGreaterThan(0);
+    expect(adopted.every((name) => before.some((s) => s.name === name))).toBe(true);
+
+    // Converged: exactly the five servers, each once; the ones the killed run made are the same servers (adopted, not replaced).
+    expect(globexServers()).toEqual(['tenant-globex-web-1', 'tenant-globex-web-2', 'tenant-globex-web-3', 'tenant-globex-web-4', 'tenant-globex-web-5']);
+    const after = api.state.servers.filter((s) => s.labels.tenant_id === 'globex');
+    for (const s of before) expect(after.find((x) => x.name === s.name)?.id).toBe(s.id);
+    expectOk(await proj.synth(), 'synth');
+    expectOk(await proj.tofu('globex', ['init']), 'tofu init');
+    const plan = await proj.tofu('globex', ['plan', '-detailed-exitcode']);
+    expect([plan.code, plan.stdout]).toEqual([0, expect.stringMatching(/No changes/)]);
+  });
+
+  test('fails if a server with an expected name is another tenant\'s: `npm run deploy` refuses to adopt it, names it, and deploys nothing', async () => {
+    const server = api.state.servers.find((s) => s.name === 'tenant-globex-web-5')!;
+    // Someone else's resource under the name the stack expects, outside globex's state.
+    expectOk(await proj.tofu('globex', ['state', 'rm', 'hcloud_server.server_web_5']), 'state rm');
+    await ok(api.url, 'PUT', `/servers/${server.id}`, { labels: { ...server.labels, tenant_id: 'acme' } });
+    const mark = api.requests.length;
+    const r = await proj.deploy(['tenant-globex', '--auto-approve']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('adopt: tenant-globex: hcloud_server.server_web_5: a server named tenant-globex-web-5 exists with tenant_id=acme, managed_by=hetzner-tenants, not tenant_id=globex, managed_by=hetzner-tenants: not this tenant\'s, not adopted; rename or remove it');
+    expect(api.requests.slice(mark).filter((q) => q.method !== 'GET')).toEqual([]);
+    expect(api.state.servers.find((s) => s.id === server.id)!.labels.tenant_id).toBe('acme');
   });
 });

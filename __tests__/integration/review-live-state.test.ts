@@ -3,6 +3,9 @@
  * tofu and provider to the local Hetzner Cloud API stand-in
  * (local-cloud/, HCLOUD_ENDPOINT), then its file removed. With a
  * token set, the destroy plan refreshes every resource through the API.
+ * The repository holds tenant files and no app, so the base cannot be
+ * synthesized by its own code: this also covers the review's fallback (every
+ * tenant planned, the removed one synthesized from its base file by this code).
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -70,6 +73,7 @@ test('offboarding a tenant applied to the API: the destroy plan refreshes its re
   const r = await runReview({ projectDir: repo, prices: shippedPriceTable(), env: tools.env, tofuBin: tools.tofu });
 
   expect(r.offline).toBe(false);
+  expect(r.comparison.planAll).toMatch(/^the base revision does not synthesize: the base revision has no CDKTF app/);
   const [globex] = r.tenants;
   expect(globex).toMatchObject({ tenant: 'globex', kind: 'removed', offboarding: true, environment: 'staging' });
   expect(globex.summary!.counts).toMatchObject({ create: 0, update: 0, replace: 0, destroy: state.resources.length });

@@ -1,6 +1,7 @@
 /**
  * The plan review end to end with the real OpenTofu and hcloud provider, in a
- * temporary git repository holding a copy of the example tenants. Offline:
+ * temporary git repository holding a copy of the project and its example
+ * tenants (test-support/project-repo.ts). Offline:
  * dummy token, plans of new resources make no API call, and "existing"
  * infrastructure is a state crafted from a plan and pushed with
  * `tofu state push` (test-support/review/existing-state.ts), planned without
@@ -9,7 +10,6 @@
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import YAML from 'yaml';
 import { foreignTenantRangeRule } from '../../isolation/plan/rules/foreign-tenant-range';
@@ -17,15 +17,16 @@ import { renderReview } from '../../review/markdown';
 import { shippedPriceTable } from '../../review/prices';
 import { exitCode, type ReviewResult } from '../../review/result';
 import { runReview } from '../../review/review';
+import { projectRepo, type ProjectRepo } from '../../test-support/project-repo';
 import { createExistingState } from '../../test-support/review/existing-state';
 import { toolchain } from '../../review/toolchain';
 
 jest.setTimeout(240_000);
 
-const ROOT = path.resolve(__dirname, '..', '..');
 const tools = toolchain({ ...process.env, HCLOUD_TOKEN: undefined });
 const prices = shippedPriceTable();
 let repo: string;
+let project: ProjectRepo;
 
 const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 const tenantFile = (id: string) => path.join(repo, 'tenants', `${id}.yaml`);
@@ -37,22 +38,13 @@ const editTenant = (id: string, edit: (t: Record<string, any>) => void) => {
   writeTenant(id, t);
 };
 
-/** A repository whose main branch holds the example tenants; the test works on branch "pr". */
+/**
+ * A copy of the project whose main branch holds the example tenants; the test
+ * works on branch "pr". The base is synthesized by the copy's own code.
+ */
 function makeRepo(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'review-it-'));
-  fs.mkdirSync(path.join(dir, 'tenants'));
-  for (const f of ['_platform.yaml', 'acme.yaml', 'globex.yaml', 'initech.yaml']) {
-    fs.copyFileSync(path.join(ROOT, 'tenants', f), path.join(dir, 'tenants', f));
-  }
-  fs.mkdirSync(path.join(dir, 'constructs'));
-  fs.writeFileSync(path.join(dir, 'constructs', 'tenant-firewall.ts'), '// stand-in for the shared construct\n');
-  fs.writeFileSync(path.join(dir, '.gitignore'), 'state/\ncdktf.out/\n.existing-state/\nplan-review.md\n');
-  const g = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'ignore' });
-  g('init', '-q', '-b', 'main');
-  g('add', '-A');
-  g('-c', 'user.email=ci@example.com', '-c', 'user.name=ci', 'commit', '-q', '-m', 'fleet');
-  g('checkout', '-q', '-b', 'pr');
-  return dir;
+  project = projectRepo({ prefix: 'review-it-', ignore: ['.existing-state/'] });
+  return project.dir;
 }
 
 async function review(options: { parallel?: number } = {}): Promise<ReviewResult> {
@@ -65,7 +57,7 @@ beforeEach(() => {
   repo = makeRepo();
 });
 afterEach(() => {
-  fs.rmSync(repo, { recursive: true, force: true });
+  project.remove();
 });
 
 test('a new tenant: only its stack is planned, everything is created, its cost appears', async () => {
@@ -188,13 +180,28 @@ test('a firewall rule opening SSH to the world is refused before any plan, locat
   expect(exitCode(r)).toBe(2);
 });
 
-test('a shared code change plans every tenant, several at a time, and says why', async () => {
+test('a shared code change that changes no stack plans nothing, and says so', async () => {
   fs.appendFileSync(path.join(repo, 'constructs', 'tenant-firewall.ts'), '// changed\n');
   const r = await review({ parallel: 3 });
-  expect(r.tenants.map((t) => [t.tenant, t.kind])).toEqual([['acme', 'shared'], ['globex', 'shared'], ['initech', 'shared']]);
-  expect(r.tenants[0].reasons).toEqual(['shared code changed: constructs/tenant-firewall.ts (constructs)']);
+  expect(r.tenants).toEqual([]);
   expect(r.sharedChanges).toEqual(['constructs/tenant-firewall.ts']);
-  expect(r.tenants.every((t) => t.summary && t.summary.counts.create > 0)).toBe(true);
+  expect(r.comparison).toEqual({ compared: 3, unchanged: 3 });
+  expect(exitCode(r)).toBe(0);
+  expect(renderReview(r)).toContain("Each tenant's synthesized stack was compared with the base: 3 stacks, none differs: the shared code change does not change any stack.");
+});
+
+test('a shared change that changes some stacks plans those tenants only, with the difference as the reason', async () => {
+  // The platform file is shared; a new gateway address changes the stacks of acme and initech (which use it), not globex's.
+  const platform = path.join(repo, 'tenants', '_platform.yaml');
+  fs.writeFileSync(platform, fs.readFileSync(platform, 'utf8').replace('gateway: [203.0.113.10, 203.0.113.11]', 'gateway: [203.0.113.10, 203.0.113.11, 203.0.113.77]'));
+  const r = await review({ parallel: 3 });
+  expect(r.tenants.map((t) => [t.tenant, t.kind])).toEqual([['acme', 'shared'], ['initech', 'shared']]);
+  expect(r.tenants[0].reasons).toEqual([
+    'synthesized stack changed: 1 resource differs (1 changed: hcloud_firewall.firewall)',
+    'shared code changed: tenants/_platform.yaml (the platform file)',
+  ]);
+  expect(r.comparison).toEqual({ compared: 3, unchanged: 1 });
+  expect(r.tenants.every((t) => t.summary!.counts.create > 0)).toBe(true);
   expect(exitCode(r)).toBe(0);
 });
 

@@ -36,6 +36,7 @@ function review(tenants: TenantReview[]): ReviewResult {
     tenants,
     violations: policyViolations(tenants),
     sharedChanges: [],
+    comparison: { compared: 2, unchanged: 0 },
     prices: { date: prices.date, approximate: prices.approximate, currency: prices.currency, basis: prices.basis },
     offline: true,
   };
@@ -157,5 +158,31 @@ describe('GitHub comment limit', () => {
   test('honours a smaller limit and never exceeds GitHub\'s', () => {
     expect(renderReview(many(20), { maxChars: 5000 }).length).toBeLessThanOrEqual(5000);
     expect(renderReview(many(200), { maxChars: 10 ** 6 }).length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);
+  });
+});
+
+describe('how the tenants were chosen', () => {
+  const empty = (over: Partial<ReviewResult>): ReviewResult => ({ ...review([]), ...over });
+
+  test('a shared code change that changes no stack says so and plans nothing', () => {
+    const md = renderReview(empty({ sharedChanges: ['lib/naming.ts'], comparison: { compared: 100, unchanged: 100 } }));
+    expect(md).toContain('## Plan review: 0 tenants affected — ✅ passed');
+    expect(md).toContain('Base: `main`. Shared code changed: `lib/naming.ts`.');
+    expect(md).toContain("Each tenant's synthesized stack was compared with the base: 100 stacks, none differs: the shared code change does not change any stack.");
+    expect(md).toContain('No tenant stack is affected by this change: nothing to plan.');
+  });
+
+  test('says how many stacks differ and how many were left unplanned', () => {
+    const r = review([planned('acme', fixture('acme-update-replace.json'), { kind: 'shared', reasons: ['synthesized stack changed: 1 resource differs (1 changed: hcloud_firewall.firewall)'] })]);
+    const md = renderReview({ ...r, sharedChanges: ['lib/labels.ts'], comparison: { compared: 3, unchanged: 2 } });
+    expect(md).toContain("compared with the base: 3 stacks, 1 differs, 2 unchanged (not planned).");
+    expect(md).toContain('| `acme` | shared code changed |');
+    expect(md).toContain('- why: synthesized stack changed: 1 resource differs (1 changed: hcloud_firewall.firewall)');
+  });
+
+  test('says why every tenant is planned when the comparison is not enough', () => {
+    const md = renderReview(empty({ comparison: { compared: 3, unchanged: 0, planAll: 'OpenTofu/provider versions changed (scripts/tool-versions.sh): the same stack may plan differently' } }));
+    expect(md).toContain('Every tenant is planned: OpenTofu/provider versions changed (scripts/tool-versions.sh): the same stack may plan differently.');
+    expect(md).not.toContain('compared with the base');
   });
 });

@@ -51,7 +51,7 @@ describe('policy', () => {
 
 describe('exit code', () => {
   const base: ReviewResult = {
-    base: 'main', tenants: [], violations: [], sharedChanges: [], offline: true,
+    base: 'main', tenants: [], violations: [], sharedChanges: [], comparison: { compared: 0, unchanged: 0 }, offline: true,
     prices: { date: '2025-10-21', approximate: true, currency: 'EUR', basis: 'net' },
   };
   const t = { tenant: 'a', kind: 'changed' as const, reasons: [], offboarding: false, allowDestroy: false, risks: [], isolation: [] };

@@ -94,6 +94,9 @@ describe.each(fleet.tenants.map((t) => [t.id]))('TenantStack %s', (id) => {
       expect(s.config).toMatchObject({ backups: production, delete_protection: protection, rebuild_protection: protection });
       // Created after the firewall, so a server is never up uncovered, and a refused destroy keeps the firewall.
       expect(s.config.depends_on).toEqual(['hcloud_network_subnet.subnet', 'hcloud_firewall.firewall']);
+      // SSH keys are injected at creation only: a later change must not replace the server (nor an adopted one).
+      expect(s.config.ssh_keys).toEqual(['platform-admin']);
+      expect(s.config.lifecycle).toEqual({ ignore_changes: ['ssh_keys'] });
     }
   });
 
