@@ -1,7 +1,8 @@
 /**
  * The schema of tenant files and of the platform file: the one source of the
  * TypeScript types (`z.infer`) and of the structural validation. Defaults are
- * documented here, once. Cross-field and fleet-wide rules live in `rules.ts`.
+ * documented here, once. Cross-field rules live in `check-tenant.ts`,
+ * fleet-wide ones in `check-fleet.ts`.
  */
 import { z } from 'zod';
 import { describeLocations, LIMITS, LOCATIONS, Location } from '../hetzner';
