@@ -17,7 +17,7 @@ export {
   Testing,
   Token,
 } from 'cdktf';
-export type { IAspect, TerraformProvider } from 'cdktf';
+export type { IAspect, ITerraformDependable, TerraformProvider } from 'cdktf';
 export { setupJest } from 'cdktf/lib/testing/adapters/jest';
 
 /**

@@ -1,7 +1,6 @@
 import { Construct } from 'constructs';
 import { Server } from '../.gen/providers/hcloud/server';
-import { ITerraformDependable } from 'cdktf';
-import { Token } from './cdk';
+import { ITerraformDependable, Token } from './cdk';
 import { tenantLabels, LabelInput } from '../lib/labels';
 import type { ServerSpec } from '../lib/tenant/model';
 
