@@ -9,6 +9,7 @@ import * as path from 'path';
 import { App } from '../constructs/cdk';
 import { TenantStack } from '../constructs/tenant-stack';
 import type { Fleet } from '../lib/tenant/model';
+import { stackName } from '../lib/naming';
 
 export interface SynthOptions {
   /** Output directory. @default CDKTF_OUTDIR or ./cdktf.out */
@@ -78,10 +79,10 @@ export function synthFleet(fleet: Fleet, options: SynthOptions = {}): StackSumma
     throw e;
   }
   return tenants.map((t) => ({
-    stack: `tenant-${t.id}`,
+    stack: stackName(t.id),
     tenant: t.id,
     environment: t.environment,
     location: t.location,
-    resources: countResources(path.join(outdir, 'stacks', `tenant-${t.id}`, 'cdk.tf.json')),
+    resources: countResources(path.join(outdir, 'stacks', stackName(t.id), 'cdk.tf.json')),
   }));
 }

@@ -10,6 +10,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { loadFleet, PLATFORM_FILE } from '../app/tenant-files';
+import { LOCATIONS } from '../lib/hetzner';
+import { ENVIRONMENTS } from '../lib/tenant/schema';
 
 const FILES = 1000;
 const RUNS = 5;
@@ -29,14 +31,12 @@ quotas:
 
 /** A realistic tenant file: two server groups, a volume, DNS, six firewall rules, storage. */
 function tenantYaml(id: string, seq: number, i: number): string {
-  const locations = ['fsn1', 'nbg1', 'hel1', 'ash', 'hil', 'sin'];
-  const environments = ['production', 'staging', 'development'];
   return `# Generated tenant ${i}.
 id: ${id}
 seq: ${seq}
-environment: ${environments[i % 3]}
+environment: ${ENVIRONMENTS[i % ENVIRONMENTS.length]}
 mode: online
-location: ${locations[i % locations.length]}
+location: ${LOCATIONS[i % LOCATIONS.length]}
 servers:
   - name: app
     role: worker

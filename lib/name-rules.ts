@@ -6,8 +6,8 @@
 
 const HOSTNAME_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 /** Hetzner resource names (networks, firewalls, volumes, ...): alphanumeric at both ends, "-", "_", "." inside. */
-export const HETZNER_NAME = /^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/;
-export const HETZNER_NAME_MAX = 63;
+const HETZNER_NAME = /^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/;
+const HETZNER_NAME_MAX = 63;
 /** RFC 1035: a DNS label and a whole name, in characters, without the trailing dot. */
 const DNS_LABEL_MAX = 63;
 const DNS_NAME_MAX = 253;

@@ -23,6 +23,8 @@ export const collectionName = (tenantId: string) => databaseName(tenantId);
 export const secretsFileName = (tenantId: string) => `tenants/${tenantId}.sops.yaml`;
 /** The tenant's SOPS file, relative to the repository. */
 export const secretsFile = (tenantId: string) => `secrets/${secretsFileName(tenantId)}`;
+/** The tenant's private age key, inside the platform's `secrets.age_key_dir` (the role tenant_secrets names it the same). */
+export const ageKeyFileName = (tenantId: string) => `${tenantId}.txt`;
 /** The tenant's Ansible inventory host; ansible/playbooks/*.yml select `tenant-{{ tenant }}`. */
 export const inventoryHost = (tenantId: string) => `tenant-${tenantId}`;
 /** The platform file's name inside a tenants directory (tenant files are the other *.yaml there). */

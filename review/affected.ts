@@ -8,6 +8,7 @@
  *   package versions, provider schemas, toolchain pins) affects every tenant;
  * - anything else (docs, Ansible, tests) affects no stack.
  */
+import { PLATFORM_FILE } from '../lib/naming';
 
 /** One line of `git diff --name-status`, with the status letter decoded. */
 export interface ChangedPath {
@@ -53,9 +54,6 @@ export const SHARED_PATHS: readonly { readonly pattern: string; readonly what: s
   { pattern: 'scripts/tool-versions.sh', what: 'OpenTofu/provider versions' },
 ];
 
-/** The platform file is shared by every tenant. */
-export const PLATFORM_FILE_NAME = '_platform.yaml';
-
 /** A rename touches both its old and its new path; a copy only its new one. */
 function touchedPaths(c: ChangedPath): string[] {
   return c.status === 'renamed' && c.oldPath !== undefined ? [c.oldPath, c.path] : [c.path];
@@ -65,7 +63,8 @@ const KIND_RANK: Record<AffectKind, number> = { removed: 0, added: 1, changed: 2
 
 /** The shared-path entry a path falls under, if any. */
 export function sharedPathMatch(path: string, tenantsDir = 'tenants'): { pattern: string; what: string } | undefined {
-  if (path === `${tenantsDir}/${PLATFORM_FILE_NAME}`) return { pattern: path, what: 'the platform file' };
+  // The platform file is shared by every tenant.
+  if (path === `${tenantsDir}/${PLATFORM_FILE}`) return { pattern: path, what: 'the platform file' };
   return SHARED_PATHS.find((s) => (s.pattern.endsWith('/') ? path.startsWith(s.pattern) : path === s.pattern));
 }
 

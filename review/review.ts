@@ -11,6 +11,7 @@ import * as path from 'path';
 import { formatDiagnostic, type Diagnostic } from '../lib/diagnostics';
 import { loadFleet, PLATFORM_FILE, tenantFilesIn } from '../app/tenant-files';
 import type { Fleet, Tenant } from '../lib/tenant/model';
+import { stackName } from '../lib/naming';
 import { affectedTenants, sharedChanges, tenantIdOfPath, type AffectedTenant } from './affected';
 import { constructIsolationCheck } from '../isolation/plan/construct-isolation';
 import { planCost } from './cost';
@@ -207,10 +208,10 @@ export async function runReview(o: ReviewOptions): Promise<ReviewResult> {
       try {
         const p = await planStack(j.stackDir, { bin: o.tofuBin, env: e, destroy: j.destroy, refresh });
         const c = summarizePlan(p.plan).counts;
-        log(`[${++done}/${jobs.length}] tenant-${j.tenant}${j.destroy ? ' (destroy)' : ''}: +${c.create} ~${c.update} ±${c.replace} -${c.destroy} in ${(p.ms / 1000).toFixed(1)} s`);
+        log(`[${++done}/${jobs.length}] ${stackName(j.tenant)}${j.destroy ? ' (destroy)' : ''}: +${c.create} ~${c.update} ±${c.replace} -${c.destroy} in ${(p.ms / 1000).toFixed(1)} s`);
         return { plan: p.plan, offline: !refresh };
       } catch (err) {
-        log(`[${++done}/${jobs.length}] tenant-${j.tenant}: FAILED`);
+        log(`[${++done}/${jobs.length}] ${stackName(j.tenant)}: FAILED`);
         throw err;
       }
     });

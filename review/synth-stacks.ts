@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { synthFleet } from '../app/synth';
 import type { Fleet } from '../lib/tenant/model';
+import { stackName } from '../lib/naming';
 import { findingsFromSynthError } from '../isolation/plan/construct-isolation';
 import type { IsolationFinding } from '../isolation/plan/isolation';
 
@@ -22,7 +23,7 @@ export interface SynthStacksOptions {
 }
 
 function stackOf(outdir: string, id: string): { stackDir: string; stack: unknown } {
-  const stackDir = path.join(outdir, 'stacks', `tenant-${id}`);
+  const stackDir = path.join(outdir, 'stacks', stackName(id));
   return { stackDir, stack: JSON.parse(fs.readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8')) };
 }
 

@@ -7,6 +7,7 @@
  *     server lists that the selectors did not return (an intruder carries no
  *     platform label, which is the point).
  */
+import { MANAGED_BY_LABEL, TENANT_LABEL } from '../lib/labels';
 import type { HcloudClient } from './client';
 import { HcloudApiError } from './client';
 import {
@@ -31,8 +32,8 @@ export interface ReadOptions {
 }
 
 function selectors(opts: ReadOptions): string[] {
-  const out = [`managed_by=${opts.managedBy}`];
-  if (opts.tenantIds.length) out.push(`tenant_id in (${opts.tenantIds.join(',')})`);
+  const out = [`${MANAGED_BY_LABEL}=${opts.managedBy}`];
+  if (opts.tenantIds.length) out.push(`${TENANT_LABEL} in (${opts.tenantIds.join(',')})`);
   return out;
 }
 

@@ -4,7 +4,7 @@
  * label selector `tenant_id=<id>` (the same function that labels the servers
  * builds the selector).
  */
-import { tenantSelector } from '../../lib/labels';
+import { TENANT_LABEL, tenantSelector } from '../../lib/labels';
 import { firewallName } from '../../lib/naming';
 import type { Finding } from './finding';
 import { describe } from '../../verify/live';
@@ -31,7 +31,7 @@ export const firewallCoverage: Check = ({ snapshot, tenants }) => {
     }
     const owner = tenantOf(fw);
     if (owner !== t.id) {
-      out.push({ tenant: t.id, rule: 'firewall-selector', resource: describe(fw), message: `${describe(fw)} is labelled tenant_id=${owner ?? '(none)'}, expected ${t.id}` });
+      out.push({ tenant: t.id, rule: 'firewall-selector', resource: describe(fw), message: `${describe(fw)} is labelled ${TENANT_LABEL}=${owner ?? '(none)'}, expected ${t.id}` });
     }
     for (const s of servers) {
       if (!s.firewalls.includes(fw.id as number)) {

@@ -1,4 +1,5 @@
 /** What every check receives: the live project and the fleet it should match. */
+import { TENANT_LABEL } from '../../lib/labels';
 import type { Tenant } from '../../lib/tenant/model';
 import type { Finding } from './finding';
 import type { LiveFirewall, LiveServer, Snapshot } from '../../verify/live';
@@ -15,8 +16,6 @@ export interface CheckInput {
 }
 
 export type Check = (input: CheckInput) => Finding[];
-
-export const TENANT_LABEL = 'tenant_id';
 
 /** The tenant a resource names, or undefined when the label is absent or empty. */
 export function tenantOf(r: { labels: Readonly<Record<string, string>> }): string | undefined {

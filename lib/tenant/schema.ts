@@ -22,6 +22,11 @@ const ADDRESS_ALLOWED = 'a list of CIDRs (203.0.113.0/24), IPs, or names of plat
 
 const location = z.enum(LOCATIONS as [Location, ...Location[]]).describe(describeLocations());
 
+/** Where a tenant runs; also its `environment` label. Commands offer these same choices. */
+export const ENVIRONMENTS = ['production', 'staging', 'development'] as const;
+/** offline: no egress beyond the tenant's own network. */
+export const MODES = ['online', 'offline'] as const;
+
 const portSpec = z.union(
   [
     z.number().int().min(1).max(65535),
@@ -88,9 +93,9 @@ export const tenantFileSchema = z
     id: z.string().regex(ID, { message: ID_ALLOWED }).describe(ID_ALLOWED),
     /** 1..254, unique in the fleet: network 10.<seq>.0.0/16. Cannot change after creation. */
     seq: z.number().int().min(1).max(254).describe('an integer 1..254, unique in the fleet (network 10.<seq>.0.0/16)'),
-    environment: z.enum(['production', 'staging', 'development']),
+    environment: z.enum(ENVIRONMENTS),
     /** offline: no egress beyond the tenant's own network. @default online */
-    mode: z.enum(['online', 'offline']).default('online'),
+    mode: z.enum(MODES).default('online'),
     /** Hetzner location; the network zone follows from it. @default platform `defaults.location` */
     location: location.optional(),
     servers: z.array(serverGroupSchema).min(1).describe('a list of at least one server group (name, role, type, image, count)'),
