@@ -142,13 +142,25 @@ export interface CidrRange {
 
 /** Network address and prefix as numbers, for containment checks; throws on an invalid CIDR. */
 export function cidrRange(cidr: string): CidrRange {
+  const r = tryCidrRange(cidr);
+  if (!r.ok) throw new Error(r.error);
+  return r.value;
+}
+
+/** The canonical text of a range (`10.1.1.0/24`, `2001:db8::/32`). */
+export function formatCidr(r: CidrRange): string {
+  return `${r.version === 4 ? formatIpv4(r.start) : formatIpv6(r.start)}/${r.prefix}`;
+}
+
+/** cidrRange(), with the parse error as a value instead of an exception. */
+export function tryCidrRange(cidr: string): { ok: true; value: CidrRange } | { ok: false; error: string } {
   const parsed = parseCidr(cidr);
-  if (!parsed.ok) throw new Error(parsed.error);
+  if (!parsed.ok) return parsed;
   const [addr] = parsed.value.cidr.split('/');
   const bits = parsed.value.version === 4 ? 32 : 128;
   const start = (parsed.value.version === 4 ? parseIpv4(addr) : parseIpv6(addr)) as bigint;
   const size = 1n << BigInt(bits - parsed.value.prefix);
-  return { version: parsed.value.version, start, end: start + size - 1n, prefix: parsed.value.prefix };
+  return { ok: true, value: { version: parsed.value.version, start, end: start + size - 1n, prefix: parsed.value.prefix } };
 }
 
 /** True when `inner` lies entirely within `outer` (same IP version). */
@@ -184,11 +196,11 @@ export function privateRangeProblem(cidr: string): string | undefined {
   return undefined;
 }
 
-/** The n-th host address (0 = network address) of an IPv4 range. */
-export function ipv4Host(cidr: string, n: number): string {
-  const r = cidrRange(cidr);
-  if (r.version !== 4) throw new Error(`${cidr} is not IPv4`);
+/** The n-th host address (0 = network address) of an IPv4 range (parsed already, when called per host). */
+export function ipv4Host(cidr: string | CidrRange, n: number): string {
+  const r = typeof cidr === 'string' ? cidrRange(cidr) : cidr;
+  if (r.version !== 4) throw new Error(`${formatCidr(r)} is not IPv4`);
   const host = r.start + BigInt(n);
-  if (host > r.end) throw new Error(`host ${n} is outside ${cidr}`);
+  if (host > r.end) throw new Error(`host ${n} is outside ${formatCidr(r)}`);
   return formatIpv4(host);
 }

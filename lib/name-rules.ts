@@ -46,7 +46,8 @@ export function bucketNameProblem(name: string): string | undefined {
 /** A PostgreSQL database or role name, as the roles create them (unquoted identifiers). */
 export function postgresNameProblem(name: string): string | undefined {
   const allowed = `allowed: at most ${POSTGRES_NAME_MAX_BYTES} bytes, lowercase letters, digits and "_", starting with a letter or "_" (PostgreSQL truncates longer identifiers)`;
-  const bytes = new TextEncoder().encode(name).length;
+  // UTF-8 length; ASCII (every name we make) is one byte a character.
+  const bytes = /^[\x00-\x7f]*$/.test(name) ? name.length : new TextEncoder().encode(name).length;
   if (bytes > POSTGRES_NAME_MAX_BYTES) return `is ${bytes} bytes; ${allowed}`;
   return /^[a-z_][a-z0-9_]*$/.test(name) ? undefined : `is not a valid identifier; ${allowed}`;
 }

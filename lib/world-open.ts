@@ -18,7 +18,7 @@
  * Ports 80 and 443 may be open to the world; every other port needs
  * `public: true` in the tenant file.
  */
-import { cidrRange, CidrRange, parseCidr } from './cidr';
+import { cidrRange, CidrRange, formatCidr, tryCidrRange } from './cidr';
 
 /** Ports that may be open to the world without `public: true`. */
 export const WORLD_OPEN_PORTS: ReadonlySet<string> = new Set(['80', '443']);
@@ -95,14 +95,33 @@ function intervalsOf(r: CidrRange): { 4: Interval[]; 6: Interval[] } {
 }
 
 /**
+ * A cheap upper bound first: when even the plain sum of the ranges' sizes
+ * stays under both thresholds (and no IPv6 range touches embedded IPv4), the
+ * union cannot exceed them. Almost every rule ends here.
+ */
+function surelyNarrow(ranges: readonly CidrRange[]): boolean {
+  let v4 = 0n;
+  let v6 = 0n;
+  for (const r of ranges) {
+    const size = r.end - r.start + 1n;
+    if (r.version === 4) v4 += size;
+    else if (EMBEDDED_V4.some((e) => overlap(r, e.block) > 0n)) return false;
+    else v6 += size;
+  }
+  return v4 <= THRESHOLD[4] && v6 <= THRESHOLD[6];
+}
+
+/**
  * The ranges of `cidrs` that open a rule to the whole internet, or undefined
  * when they do not. Invalid entries are ignored (they are reported elsewhere).
  */
 export function worldOpenRanges(cidrs: readonly string[]): WorldOpen | undefined {
-  const ranges = cidrs.flatMap((c) => {
-    const p = parseCidr(c);
-    return p.ok ? [{ cidr: p.value.cidr, parts: intervalsOf(cidrRange(p.value.cidr)) }] : [];
+  const parsed = cidrs.flatMap((c) => {
+    const r = tryCidrRange(c);
+    return r.ok ? [r.value] : [];
   });
+  if (surelyNarrow(parsed)) return undefined;
+  const ranges = parsed.map((r) => ({ cidr: formatCidr(r), parts: intervalsOf(r) }));
   const named = new Set<string>();
   const why: string[] = [];
   // IPv6 first: a wide IPv6 range also embeds all of IPv4 (6to4), but is named for what it is.

@@ -16,7 +16,7 @@ import { effectiveRuleCount, firewallRules } from '../firewall-rules';
 import { LIMITS, NETWORK_ZONE_BY_LOCATION, labelValueProblem } from '../hetzner';
 import { networkCidr } from '../naming';
 import { worldOpenIngress } from '../world-open';
-import { resolveFirewall } from './firewall-input';
+import { resolveFirewall, ResolvedFirewall } from './firewall-input';
 import { generatedNames, nameProblem } from './generated-names';
 import type { Platform } from './model';
 import type { TenantFile } from './schema';
@@ -26,8 +26,12 @@ type Emit = (path: FieldPath, message: string, severity?: 'error' | 'warning') =
 /** The number of implicit rules firewallRules() adds for the tenant's own network. */
 const IMPLICIT_RULES = firewallRules({ networkCidr: networkCidr(1), ingress: [], egress: [], mode: 'online' }).length;
 
-/** Every problem of one tenant file, errors and warnings. */
-export function checkTenant(input: TenantFile, platform: Platform, file: string): Diagnostic[] {
+/**
+ * Every problem of one tenant file, errors and warnings. `firewall` is the
+ * file's firewall already resolved against the platform (resolveTenant
+ * shares it with the model). @default resolved here
+ */
+export function checkTenant(input: TenantFile, platform: Platform, file: string, firewall = resolveFirewall(input, platform.sources)): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const emit: Emit = (path, message, severity = 'error') => diagnostics.push({ severity, file, path, message });
 
@@ -51,7 +55,7 @@ export function checkTenant(input: TenantFile, platform: Platform, file: string)
     emit(['volume', 'size_gb'], `${input.volume.size_gb} GB exceeds the platform quota quotas.max_volume_gb_per_tenant; allowed: at most ${platform.quotas.max_volume_gb_per_tenant} GB per tenant`);
   }
   checkDnsRecords(input, emit);
-  checkFirewall(input, platform, emit);
+  checkFirewall(input, firewall, emit);
 
   // Every generated name, once per field that produces it (a group's first name that is refused).
   const reported = new Set<string>();
@@ -100,8 +104,7 @@ function checkDnsRecords(input: TenantFile, emit: Emit): void {
   });
 }
 
-function checkFirewall(input: TenantFile, platform: Platform, emit: Emit): void {
-  const fw = resolveFirewall(input, platform.sources);
+function checkFirewall(input: TenantFile, fw: ResolvedFirewall, emit: Emit): void {
   for (const p of fw.problems) emit(p.path, p.message, p.severity);
   for (const { rule, index, origin } of fw.ingress) {
     if (rule.public) continue;

@@ -5,7 +5,7 @@
  * firewall rules resolved). `resolveTenant` builds it only when checkTenant
  * (check-tenant.ts) found no error. Pure.
  */
-import { ipv4Host, parseCidr, privateRangeProblem } from '../cidr';
+import { ipv4Host, privateRangeProblem, tryCidrRange } from '../cidr';
 import type { Diagnostic } from '../diagnostics';
 import { NETWORK_ZONE_BY_LOCATION } from '../hetzner';
 import { dnsFqdn, FIRST_SERVER_HOST, networkCidr, serverName, subnetCidr } from '../naming';
@@ -17,8 +17,8 @@ import type { TenantFile } from './schema';
 /** The tenant's servers in file order: groups expanded, defaults applied, private IPs from .10 upwards. */
 export function tenantServers(input: Pick<TenantFile, 'id' | 'seq' | 'servers'>, platform: Pick<Platform, 'defaults'>): ServerSpec[] {
   const servers: ServerSpec[] = [];
-  const subnet = subnetCidr(input.seq);
-  const subnetOk = privateRangeProblem(networkCidr(input.seq)) === undefined && parseCidr(subnet).ok;
+  const subnet = tryCidrRange(subnetCidr(input.seq));
+  const subnetRange = subnet.ok && privateRangeProblem(networkCidr(input.seq)) === undefined ? subnet.value : undefined;
   let host = FIRST_SERVER_HOST;
   input.servers.forEach((g) => {
     for (let n = 1; n <= g.count; n++) {
@@ -29,7 +29,7 @@ export function tenantServers(input: Pick<TenantFile, 'id' | 'seq' | 'servers'>,
         role: g.role ?? g.name,
         serverType: g.type ?? platform.defaults.server_type,
         image: g.image ?? platform.defaults.image,
-        privateIp: subnetOk && host <= 254 ? ipv4Host(subnet, host) : '',
+        privateIp: subnetRange && host <= 254 ? ipv4Host(subnetRange, host) : '',
       });
       host++;
     }
@@ -49,10 +49,9 @@ export function tenantDnsRecords(input: Pick<TenantFile, 'id' | 'servers' | 'dns
   return records;
 }
 
-/** The model of a tenant file that checkTenant accepted. */
-export function buildTenant(input: TenantFile, platform: Platform, file: string): Tenant {
+/** The model of a tenant file that checkTenant accepted; `firewall` as in checkTenant. */
+export function buildTenant(input: TenantFile, platform: Platform, file: string, firewall = resolveFirewall(input, platform.sources)): Tenant {
   const location = input.location ?? platform.defaults.location;
-  const firewall = resolveFirewall(input, platform.sources);
   return {
     id: input.id,
     seq: input.seq,
@@ -79,7 +78,8 @@ export function buildTenant(input: TenantFile, platform: Platform, file: string)
  * the normalized tenant. Warnings (normalized CIDRs) are returned either way.
  */
 export function resolveTenant(input: TenantFile, platform: Platform, file: string): { tenant?: Tenant; diagnostics: Diagnostic[] } {
-  const diagnostics = checkTenant(input, platform, file);
+  const firewall = resolveFirewall(input, platform.sources);
+  const diagnostics = checkTenant(input, platform, file, firewall);
   if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
-  return { diagnostics, tenant: buildTenant(input, platform, file) };
+  return { diagnostics, tenant: buildTenant(input, platform, file, firewall) };
 }
