@@ -12,10 +12,11 @@ import { didYouMean, formatDiagnostic, redactSecrets } from '../lib/diagnostics'
 import { LOCATIONS, Location } from '../lib/hetzner';
 import { networkCidr } from '../lib/naming';
 import { describeAllowed } from '../lib/tenant/issues';
-import { checkTenantSource, loadPlatform, PLATFORM_FILE, readYamlFile, tenantFilesIn } from './tenant-files';
-import { nextFreeSeq } from '../lib/tenant/rules';
+import { loadPlatform, PLATFORM_FILE, readYamlFile, tenantFilesIn } from './tenant-files';
+import { nextFreeSeq } from '../lib/tenant/check-fleet';
+import { checkTenantSource } from '../lib/tenant/check-source';
 import { scaffoldTenant } from '../lib/tenant/scaffold';
-import { tenantFileSchema, TenantFile } from '../lib/tenant/schema';
+import { ENVIRONMENTS, MODES, tenantFileSchema, TenantFile } from '../lib/tenant/schema';
 import type { CommandEnv, CommandResult } from './validate-command';
 import { parseYamlSource } from '../lib/tenant/yaml-source';
 
@@ -25,13 +26,10 @@ export interface NewTenantResult extends CommandResult {
 }
 
 export const TENANT_NEW_USAGE = [
-  'usage: npm run tenant:new -- <id> [--environment production|staging|development] [--location <location>] [--mode online|offline]',
+  `usage: npm run tenant:new -- <id> [--environment ${ENVIRONMENTS.join('|')}] [--location <location>] [--mode ${MODES.join('|')}]`,
   '  Writes <TENANTS_DIR or tenants>/<id>.yaml with the next free seq and commented defaults.',
   '  Defaults: --environment development, --mode online, --location the platform default.',
 ];
-
-const ENVIRONMENTS = ['production', 'staging', 'development'] as const;
-const MODES = ['online', 'offline'] as const;
 
 interface Options {
   id?: string;

@@ -14,6 +14,7 @@ import { IsolationError } from '../isolation/synth';
 import type { Fleet } from '../lib/tenant/model';
 import { acquireSynthLock, removeLeftovers, removeTree } from './synth-lock';
 import { selectionProblem } from '../lib/tenant/selection';
+import { stackName } from '../lib/naming';
 
 export interface SynthOptions {
   /** Output directory. @default CDKTF_OUTDIR or ./cdktf.out */
@@ -150,11 +151,11 @@ export function synthFleet(fleet: Fleet, options: SynthOptions = {}): StackSumma
         fs.writeFileSync(manifest, fs.readFileSync(manifest, 'utf8').split(staging).join(outdir));
       }
       summary = tenants.map((t) => ({
-        stack: `tenant-${t.id}`,
+        stack: stackName(t.id),
         tenant: t.id,
         environment: t.environment,
         location: t.location,
-        resources: countResources(path.join(staging, 'stacks', `tenant-${t.id}`, 'cdk.tf.json')),
+        resources: countResources(path.join(staging, 'stacks', stackName(t.id), 'cdk.tf.json')),
       }));
       swapIn(staging, outdir, warn);
     } catch (e) {

@@ -10,16 +10,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Diagnostic, FieldPath } from '../lib/diagnostics';
-import { issueDiagnostics } from '../lib/tenant/issues';
+import { PLATFORM_FILE } from '../lib/naming';
+import { checkFleet, FleetMember, fleetPaths } from '../lib/tenant/check-fleet';
+import { checkPlatformSource, checkTenantSource, PlatformCheck } from '../lib/tenant/check-source';
 import type { Fleet, Platform, Tenant } from '../lib/tenant/model';
-import { checkFleet, checkPlatform, FleetMember, resolveTenant } from '../lib/tenant/rules';
 import { decodeUtf8 } from '../lib/tenant/encoding';
-import { isWithin, salvage } from '../lib/tenant/salvage';
-import { platformFileSchema, PlatformFile, tenantFileSchema, TenantFile } from '../lib/tenant/schema';
 import { MAX_FILE_BYTES, parseYamlSource, Position, unusable, YamlSource } from '../lib/tenant/yaml-source';
 
-/** The platform file's name inside a tenants directory. */
-export const PLATFORM_FILE = '_platform.yaml';
+export { PLATFORM_FILE };
 
 export interface LoadResult {
   /** Present only when there is no error. */
@@ -84,52 +82,6 @@ export function readYamlFile(file: string): YamlSource {
   }
 }
 
-/** Fills in line:col from the source for diagnostics that have none yet. */
-function locateAll(diags: readonly Diagnostic[], src: YamlSource | undefined): Diagnostic[] {
-  return diags.map((d) => {
-    if (d.line !== undefined || !src) return d;
-    const p = src.locate(d.path);
-    return p ? { ...d, line: p.line, col: p.col } : d;
-  });
-}
-
-/** Stand-ins for required platform fields, so the rest of a broken platform file can still be checked. */
-const PLATFORM_PLACEHOLDERS = { dns: { zone: 'invalid.invalid', ttl: 300 } };
-
-interface PlatformCheck {
-  /** The platform, when its file has no error. */
-  readonly platform?: Platform;
-  /** The platform as far as it is valid: good enough to check tenant files against. */
-  readonly usable?: Platform;
-  readonly diagnostics: Diagnostic[];
-}
-
-/** Checks a parsed platform file: schema, salvage, platform rules. */
-export function checkPlatformSource(src: YamlSource): PlatformCheck {
-  const diagnostics: Diagnostic[] = [...src.diagnostics];
-  if (src.data === undefined) return { diagnostics };
-  const parsed = platformFileSchema.safeParse(src.data);
-  let input: PlatformFile;
-  let dropped: readonly FieldPath[] = [];
-  if (parsed.success) input = parsed.data;
-  else {
-    diagnostics.push(...issueDiagnostics(parsed.error.issues, platformFileSchema, src.data, src.file, src.locate));
-    const s = salvage(platformFileSchema, src.data, PLATFORM_PLACEHOLDERS);
-    if (!s) return { diagnostics };
-    input = s.value as PlatformFile;
-    dropped = s.dropped;
-    // A source whose list is invalid still exists: tenant rules must not call it unknown.
-    const sources = { ...input.sources };
-    for (const p of dropped) if (p[0] === 'sources' && p.length === 2) sources[String(p[1])] = [];
-    input = { ...input, sources };
-  }
-  const { platform, diagnostics: rd } = checkPlatform(input, src.file);
-  diagnostics.push(...locateAll(rd.filter((d) => !dropped.some((p) => isWithin(d.path, p))), src));
-  const usable = dropped.some((p) => p.length === 1 && p[0] === 'sources') ? undefined : platform;
-  const ok = parsed.success && !diagnostics.some((d) => d.severity === 'error');
-  return { platform: ok ? platform : undefined, usable, diagnostics };
-}
-
 /** Loads and checks the platform file. */
 export function loadPlatform(file: string): { platform?: Platform; diagnostics: Diagnostic[] } {
   const { platform, diagnostics } = readPlatform(file);
@@ -143,67 +95,6 @@ function readPlatform(file: string): PlatformCheck {
     };
   }
   return checkPlatformSource(readYamlFile(file));
-}
-
-export interface TenantCheck {
-  /** Located errors and warnings of this file. */
-  readonly diagnostics: Diagnostic[];
-  /** The normalized tenant, when the file has no error. */
-  readonly tenant?: Tenant;
-  /** What the fleet-wide rules need, as far as it is valid. */
-  readonly member?: FleetMember;
-}
-
-/** Stand-ins for required tenant fields, so the rest of a broken file can still be checked. */
-function tenantPlaceholders(file: string): Partial<TenantFile> {
-  return { id: path.basename(file).replace(/\.ya?ml$/, ''), seq: 1, environment: 'development', servers: [] };
-}
-
-const isDnsTarget = (p: FieldPath) => p.length === 4 && p[0] === 'dns' && p[1] === 'records' && p[3] === 'target';
-
-/**
- * Checks one parsed tenant file: schema, then (on what is valid of it) the
- * tenant rules against `platform`. Without a platform only the schema is checked.
- */
-export function checkTenantSource(src: YamlSource, platform: Platform | undefined): TenantCheck {
-  const diagnostics: Diagnostic[] = [...src.diagnostics];
-  if (src.data === undefined) return { diagnostics };
-  const parsed = tenantFileSchema.safeParse(src.data);
-  let input: TenantFile;
-  let dropped: readonly FieldPath[] = [];
-  if (parsed.success) input = parsed.data;
-  else {
-    diagnostics.push(...issueDiagnostics(parsed.error.issues, tenantFileSchema, src.data, src.file, src.locate));
-    const s = salvage(tenantFileSchema, src.data, tenantPlaceholders(src.file));
-    if (!s) return { diagnostics };
-    input = s.value as TenantFile;
-    dropped = s.dropped;
-  }
-  const isDropped = (p: FieldPath) => dropped.some((d) => d.length === p.length && isWithin(p, d));
-  const records: { fqdn: string; index: number }[] = [];
-  if (platform) input.dns.records.forEach((r, index) => records.push({ fqdn: `${r.name}.${platform.dns.zone}`, index }));
-  const member: FleetMember = {
-    sourceFile: src.file,
-    ...(isDropped(['id']) ? {} : { id: input.id }),
-    ...(isDropped(['seq']) ? {} : { seq: input.seq }),
-    dnsRecords: records,
-  };
-  if (!platform) return { diagnostics, member };
-
-  let resolved: ReturnType<typeof resolveTenant>;
-  try {
-    resolved = resolveTenant(input, platform, src.file);
-  } catch (e) {
-    // A rule must never crash the whole run; say where it happened instead.
-    diagnostics.push({ severity: 'error', file: src.file, path: [], line: 1, col: 1, message: `internal error while checking this file (${(e as Error).message}); please report it` });
-    return { diagnostics, member };
-  }
-  // Findings about what was dropped would only repeat the schema errors.
-  const groupDropped = dropped.some((p) => p[0] === 'servers' && p.length <= 2);
-  const relevant = resolved.diagnostics.filter((d) => !dropped.some((p) => isWithin(d.path, p)) && !(groupDropped && isDnsTarget(d.path)));
-  diagnostics.push(...locateAll(relevant, src));
-  const ok = parsed.success && resolved.tenant !== undefined;
-  return { diagnostics, member, ...(ok ? { tenant: resolved.tenant } : {}) };
 }
 
 /** Tenant files of a directory: every *.yaml / *.yml not starting with "_" or ".", sorted. */
@@ -251,7 +142,7 @@ export function loadFleet(dir: string, files?: readonly string[], options: LoadO
 
   const tenants: Tenant[] = [];
   const members: FleetMember[] = [];
-  // Positions of what fleet-wide rules report on (id, seq, DNS names), so that
+  // Positions of what fleet-wide rules report on (id, seq, generated names), so that
   // the parsed documents need not be kept until every file is read.
   const positions = new Map<string, Map<string, Position>>();
   for (const file of tenantFiles) {
@@ -267,9 +158,7 @@ export function loadFleet(dir: string, files?: readonly string[], options: LoadO
         const where = src.locate(p);
         if (where) at.set(JSON.stringify(p), where);
       };
-      keep(['id']);
-      keep(['seq']);
-      check.member.dnsRecords.forEach((r, i) => keep(['dns', 'records', r.index ?? i, 'name']));
+      fleetPaths(check.member).forEach(keep);
       positions.set(file, at);
     }
   }

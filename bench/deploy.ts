@@ -13,11 +13,13 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { DUMMY_TOKEN, startHcloudApi } from '../local-cloud';
+import { DUMMY_TOKEN } from '../lib/hetzner';
+import { startHcloudApi } from '../local-cloud';
 import { cdktfProject, REPO_ROOT } from '../test-support/cdktf-project';
 import { ok } from '../local-cloud/client';
 import { runTofu, serializedInit, tofuProblem } from '../test-support/tofu-async';
 import { generateFleet } from './fleet-generator';
+import { stackName } from '../lib/naming';
 
 // scripts/tools-env.js is what scripts/run.js users get; make sure tofu is found even without `. scripts/tools-env.sh`.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -41,7 +43,7 @@ async function exampleFleet(lines: string[]): Promise<void> {
   try {
     await prerequisites(api.url);
     for (const f of fs.readdirSync(path.join(REPO_ROOT, 'tenants'))) if (f.endsWith('.yaml')) proj.copyTenant(f);
-    const ids = fs.readdirSync(proj.tenantsDir).filter((f) => !f.startsWith('_')).map((f) => `tenant-${f.replace(/\.yaml$/, '')}`);
+    const ids = fs.readdirSync(proj.tenantsDir).filter((f) => !f.startsWith('_')).map((f) => stackName(f.replace(/\.yaml$/, '')));
     const first = await proj.cdktf(['deploy', ...ids, '--auto-approve', '--skip-provider-lock']);
     if (first.code !== 0) throw new Error(`cdktf deploy failed:\n${first.stdout.slice(-3000)}\n${first.stderr.slice(-2000)}`);
     const resources = api.state.servers.length + api.state.networks.length + api.state.firewalls.length + api.state.volumes.length + api.state.rrsets.length;

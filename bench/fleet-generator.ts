@@ -3,9 +3,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { serverTypeFor } from '../lib/tenant/catalogue-rules';
-
-const LOCATIONS = ['fsn1', 'nbg1', 'hel1', 'ash', 'hil', 'sin'];
-const ENVIRONMENTS = ['production', 'staging', 'development'];
+import { LOCATIONS } from '../lib/hetzner';
+import { ENVIRONMENTS } from '../lib/tenant/schema';
 
 /** Tenant file text for bench tenant number i (1-based); seq wraps at 254 via ids only when n <= 254. */
 export function benchTenantYaml(i: number): string {
@@ -16,7 +15,7 @@ export function benchTenantYaml(i: number): string {
   return [
     `id: ${id}`,
     `seq: ${((i - 1) % 254) + 1}`,
-    `environment: ${ENVIRONMENTS[i % 3]}`,
+    `environment: ${ENVIRONMENTS[i % ENVIRONMENTS.length]}`,
     `mode: ${offline ? 'offline' : 'online'}`,
     `location: ${location}`,
     'servers:',

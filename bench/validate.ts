@@ -11,6 +11,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { loadFleet, PLATFORM_FILE } from '../app/tenant-files';
 import { serverTypeFor } from '../lib/tenant/catalogue-rules';
+import { LOCATIONS } from '../lib/hetzner';
+import { ENVIRONMENTS } from '../lib/tenant/schema';
 
 const FILES = 1000;
 const RUNS = 5;
@@ -30,16 +32,14 @@ quotas:
 
 /** A realistic tenant file: two server groups, a volume, DNS, six firewall rules, storage. */
 function tenantYaml(id: string, seq: number, i: number): string {
-  const locations = ['fsn1', 'nbg1', 'hel1', 'ash', 'hil', 'sin'];
-  const environments = ['production', 'staging', 'development'];
   // Outside the EU only some types are offered (lib/hetzner-catalogue.json).
-  const location = locations[i % locations.length];
+  const location = LOCATIONS[i % LOCATIONS.length];
   return `# Generated tenant ${i}.
 id: ${id}
 seq: ${seq}
-environment: ${environments[i % 3]}
+environment: ${ENVIRONMENTS[i % ENVIRONMENTS.length]}
 mode: online
-location: ${location}
+location: ${LOCATIONS[i % LOCATIONS.length]}
 servers:
   - name: app
     role: worker

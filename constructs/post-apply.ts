@@ -1,12 +1,13 @@
 import { Construct } from 'constructs';
 import { TerraformResource } from './cdk';
+import { terraformLiteral } from '../lib/terraform-literal';
 
 export interface PostApplyProps {
   /** Tenant id passed to the playbook. */
   readonly tenantId: string;
   /** Values whose change re-runs the step (the server ids). */
   readonly triggers: readonly string[];
-  /** Shell command run on the machine that applies, from the stack directory. */
+  /** Shell command run on the machine that applies, from the stack directory; passed on literally (no OpenTofu templates). */
   readonly command: string;
 }
 
@@ -22,6 +23,6 @@ export class PostApply extends Construct {
     const data = new TerraformResource(this, 'post_apply', { terraformResourceType: 'terraform_data' });
     data.overrideLogicalId('post_apply');
     data.addOverride('triggers_replace', [...props.triggers]);
-    data.addOverride('provisioner', [{ 'local-exec': { command: props.command, environment: { TENANT_ID: props.tenantId } } }]);
+    data.addOverride('provisioner', [{ 'local-exec': { command: terraformLiteral(props.command), environment: { TENANT_ID: props.tenantId } } }]);
   }
 }

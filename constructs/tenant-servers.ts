@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { Server } from '../.gen/providers/hcloud/server';
 import { Token, type ITerraformDependable } from './cdk';
 import { tenantLabels, LabelInput } from '../lib/labels';
+import { serverLogicalId } from '../lib/naming';
 import type { ServerSpec } from '../lib/tenant/model';
 
 export interface TenantServersProps {
@@ -36,7 +37,7 @@ export class TenantServers extends Construct {
   constructor(scope: Construct, id: string, props: TenantServersProps) {
     super(scope, id);
     this.servers = props.servers.map((spec) => {
-      const logicalId = `server_${spec.group.replace(/-/g, '_')}_${spec.index}`;
+      const logicalId = serverLogicalId(spec.group, spec.index);
       const resource = new Server(this, logicalId, {
         name: spec.name,
         serverType: spec.serverType,

@@ -6,6 +6,8 @@ import { ansibleVars } from '../lib/ansible-vars';
 import { firewallRules } from '../lib/firewall-rules';
 import { tenantLabels, tenantSelector } from '../lib/labels';
 import { stackName } from '../lib/naming';
+import { postApplyCommand } from '../lib/post-apply-command';
+import { terraformLiterals } from '../lib/terraform-literal';
 import type { Platform, Tenant } from '../lib/tenant/model';
 import { type Finding, isViolation } from '../isolation/finding';
 import { checkStack, type StackJson, type TenantContext } from '../isolation/synth';
@@ -107,13 +109,8 @@ export class TenantStack extends TerraformStack {
       new PostApply(this, 'post-apply', {
         tenantId: tenant.id,
         triggers: servers.servers.map((s) => s.resource.id),
-        // The tenant's inventory host (ansible/README.md): its variables are exactly the
-        // ansible_vars output; JSON is YAML. Ids are [a-z0-9-], so the quoting is safe.
-        command: [
-          `cd '${ansibleDir}'`,
-          `printf '%s\\n' '${JSON.stringify({ all: { children: { tenants: { hosts: { [`tenant-${tenant.id}`]: ansibleVars(tenant, platform) } } } } })}' > inventory/tenant-${tenant.id}.yml`,
-          `ansible-playbook playbooks/tenant.yml -e tenant=${tenant.id}`,
-        ].join(' && '),
+        // The tenant's inventory host (ansible/README.md): its variables are exactly the ansible_vars output.
+        command: postApplyCommand({ ansibleDir, vars: ansibleVars(tenant, platform) }),
       });
     }
 
@@ -124,7 +121,7 @@ export class TenantStack extends TerraformStack {
     this.output('network_id', network.id, 'Tenant network id');
     this.output('firewall_id', firewall.id, 'Tenant firewall id');
     if (volumeId) this.output('volume_id', volumeId, 'Data volume id');
-    this.output('ansible_vars', ansibleVars(tenant, platform), 'Variables for ansible/playbooks/tenant.yml');
+    this.output('ansible_vars', terraformLiterals(ansibleVars(tenant, platform)), 'Variables for ansible/playbooks/tenant.yml');
 
     this.isolationContext = {
       tenantId: tenant.id,

@@ -3,7 +3,7 @@
  * outputs them (`ansible_vars`), the local test inventory is built from them,
  * and the roles' argument specs validate them: one shape, one function.
  */
-import { bucketName, collectionName, databaseName, databaseUser, secretsFile } from './naming';
+import { bucketName, collectionName, databaseName, databaseUser, minioUser, secretsFile } from './naming';
 import type { Platform, Tenant } from './tenant/model';
 
 export interface AnsibleTenantVars {
@@ -32,7 +32,7 @@ export function ansibleVars(tenant: Tenant, platform: Platform): AnsibleTenantVa
     tenant_cidr: tenant.networkCidr,
     tenant_servers: tenant.servers.map((s) => ({ name: s.name, role: s.role, private_ip: s.privateIp })),
     tenant_postgres: { enabled: tenant.storage.postgres, database: databaseName(tenant.id), user: databaseUser(tenant.id) },
-    tenant_minio: { enabled: tenant.storage.minio, bucket: bucketName(tenant.id), user: `tenant-${tenant.id}` },
+    tenant_minio: { enabled: tenant.storage.minio, bucket: bucketName(tenant.id), user: minioUser(tenant.id) },
     tenant_qdrant: {
       enabled: tenant.storage.qdrant !== undefined,
       collection: collectionName(tenant.id),

@@ -132,28 +132,48 @@ export function parseCidr(input: string): CidrResult {
   };
 }
 
-/** Network address and prefix as numbers, for containment checks. */
-function range(cidr: string): { version: 4 | 6; start: bigint; end: bigint } {
+/** A range as numbers: its first and last address (inclusive) and its prefix length. */
+export interface CidrRange {
+  readonly version: 4 | 6;
+  readonly start: bigint;
+  readonly end: bigint;
+  readonly prefix: number;
+}
+
+/** Network address and prefix as numbers, for containment checks; throws on an invalid CIDR. */
+export function cidrRange(cidr: string): CidrRange {
+  const r = tryCidrRange(cidr);
+  if (!r.ok) throw new Error(r.error);
+  return r.value;
+}
+
+/** The canonical text of a range (`10.1.1.0/24`, `2001:db8::/32`). */
+export function formatCidr(r: CidrRange): string {
+  return `${r.version === 4 ? formatIpv4(r.start) : formatIpv6(r.start)}/${r.prefix}`;
+}
+
+/** cidrRange(), with the parse error as a value instead of an exception. */
+export function tryCidrRange(cidr: string): { ok: true; value: CidrRange } | { ok: false; error: string } {
   const parsed = parseCidr(cidr);
-  if (!parsed.ok) throw new Error(parsed.error);
+  if (!parsed.ok) return parsed;
   const [addr] = parsed.value.cidr.split('/');
   const bits = parsed.value.version === 4 ? 32 : 128;
   const start = (parsed.value.version === 4 ? parseIpv4(addr) : parseIpv6(addr)) as bigint;
   const size = 1n << BigInt(bits - parsed.value.prefix);
-  return { version: parsed.value.version, start, end: start + size - 1n };
+  return { ok: true, value: { version: parsed.value.version, start, end: start + size - 1n, prefix: parsed.value.prefix } };
 }
 
 /** True when `inner` lies entirely within `outer` (same IP version). */
 export function cidrContains(outer: string, inner: string): boolean {
-  const o = range(outer);
-  const i = range(inner);
+  const o = cidrRange(outer);
+  const i = cidrRange(inner);
   return o.version === i.version && i.start >= o.start && i.end <= o.end;
 }
 
 /** True when the two ranges share at least one address. */
 export function cidrsOverlap(a: string, b: string): boolean {
-  const x = range(a);
-  const y = range(b);
+  const x = cidrRange(a);
+  const y = cidrRange(b);
   return x.version === y.version && x.start <= y.end && y.start <= x.end;
 }
 
@@ -176,11 +196,11 @@ export function privateRangeProblem(cidr: string): string | undefined {
   return undefined;
 }
 
-/** The n-th host address (0 = network address) of an IPv4 range. */
-export function ipv4Host(cidr: string, n: number): string {
-  const r = range(cidr);
-  if (r.version !== 4) throw new Error(`${cidr} is not IPv4`);
+/** The n-th host address (0 = network address) of an IPv4 range (parsed already, when called per host). */
+export function ipv4Host(cidr: string | CidrRange, n: number): string {
+  const r = typeof cidr === 'string' ? cidrRange(cidr) : cidr;
+  if (r.version !== 4) throw new Error(`${formatCidr(r)} is not IPv4`);
   const host = r.start + BigInt(n);
-  if (host > r.end) throw new Error(`host ${n} is outside ${cidr}`);
+  if (host > r.end) throw new Error(`host ${n} is outside ${formatCidr(r)}`);
   return formatIpv4(host);
 }

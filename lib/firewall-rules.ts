@@ -32,6 +32,3 @@ export function firewallRules(tenant: RuleInput): FirewallRule[] {
 export function effectiveRuleCount(rules: readonly FirewallRule[]): number {
   return rules.reduce((sum, r) => sum + Math.max(1, r.cidrs.length), 0);
 }
-
-/** Ports that may be open to the world without `public: true`. */
-export const WORLD_OPEN_PORTS = new Set(['80', '443']);

@@ -18,6 +18,13 @@ export type Location = keyof typeof NETWORK_ZONE_BY_LOCATION;
 export type NetworkZone = (typeof NETWORK_ZONE_BY_LOCATION)[Location];
 export const LOCATIONS = Object.keys(NETWORK_ZONE_BY_LOCATION) as Location[];
 
+/**
+ * The one dummy API token: 64 characters, the only thing the provider checks
+ * offline (a plan of new resources makes no API call), and what the local
+ * cloud (local-cloud/) is driven with. Not a secret.
+ */
+export const DUMMY_TOKEN = 'dummy-hcloud-token-for-offline-plans-and-the-local-cloud'.padEnd(64, '0');
+
 export const LIMITS = {
   /** Servers attached to one network (community reports). */
   serversPerNetwork: 100,

@@ -4,6 +4,8 @@
  * labels on the servers it must cover.
  */
 export const TENANT_LABEL = 'tenant_id';
+/** The platform that manages a resource: the verifier reads every resource carrying it. */
+export const MANAGED_BY_LABEL = 'managed_by';
 
 export interface LabelInput {
   readonly tenantId: string;
@@ -18,7 +20,7 @@ export function tenantLabels(input: LabelInput): Record<string, string> {
   const labels: Record<string, string> = {
     [TENANT_LABEL]: input.tenantId,
     environment: input.environment,
-    managed_by: input.managedBy,
+    [MANAGED_BY_LABEL]: input.managedBy,
   };
   if (input.role !== undefined) labels.role = input.role;
   return labels;

@@ -1,17 +1,34 @@
 /**
- * Names of Hetzner resources and stores: `tenant-<id>-<thing>[-<n>]`.
- * Pure, so the constructs, Ansible vars and the verifier agree by construction.
+ * Every generated name: Hetzner resources `tenant-<id>-<thing>[-<n>]`, DNS
+ * records, stores (PostgreSQL, MinIO, Qdrant), the secrets file, the stack and
+ * the Ansible inventory host. Pure, so the constructs, the Ansible vars, the
+ * validation, the verifier and the tests agree by construction.
  */
 export const stackName = (tenantId: string) => `tenant-${tenantId}`;
 export const networkName = (tenantId: string) => `tenant-${tenantId}-net`;
 export const firewallName = (tenantId: string) => `tenant-${tenantId}-fw`;
 export const volumeName = (tenantId: string) => `tenant-${tenantId}-data`;
 export const serverName = (tenantId: string, group: string, n: number) => `tenant-${tenantId}-${group}-${n}`;
+/** The server's address in the stack (`hcloud_server.<id>`): group names hold "-", Terraform ids read better with "_". */
+export const serverLogicalId = (group: string, n: number) => `server_${group.replace(/-/g, '_')}_${n}`;
+/** `<record>.<zone>`: a tenant's DNS name in the platform zone. */
+export const dnsFqdn = (record: string, zone: string) => `${record}.${zone}`;
 export const databaseName = (tenantId: string) => `tenant_${tenantId.replace(/-/g, '_')}`;
 export const databaseUser = (tenantId: string) => `${databaseName(tenantId)}_user`;
 export const bucketName = (tenantId: string) => `tenant-${tenantId}-bucket`;
+/** The MinIO user that holds the tenant's bucket policy. */
+export const minioUser = (tenantId: string) => `tenant-${tenantId}`;
 export const collectionName = (tenantId: string) => databaseName(tenantId);
-export const secretsFile = (tenantId: string) => `secrets/tenants/${tenantId}.sops.yaml`;
+/** The tenant's SOPS file, relative to the secrets root (the repository's secrets/). */
+export const secretsFileName = (tenantId: string) => `tenants/${tenantId}.sops.yaml`;
+/** The tenant's SOPS file, relative to the repository. */
+export const secretsFile = (tenantId: string) => `secrets/${secretsFileName(tenantId)}`;
+/** The tenant's private age key, inside the platform's `secrets.age_key_dir` (the role tenant_secrets names it the same). */
+export const ageKeyFileName = (tenantId: string) => `${tenantId}.txt`;
+/** The tenant's Ansible inventory host; ansible/playbooks/*.yml select `tenant-{{ tenant }}`. */
+export const inventoryHost = (tenantId: string) => `tenant-${tenantId}`;
+/** The platform file's name inside a tenants directory (tenant files are the other *.yaml there). */
+export const PLATFORM_FILE = '_platform.yaml';
 /** 10.<seq>.0.0/16: the tenant's private network. */
 export const networkCidr = (seq: number) => `10.${seq}.0.0/16`;
 /** 10.<seq>.1.0/24: the tenant's cloud subnet. */

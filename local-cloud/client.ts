@@ -2,7 +2,7 @@
  * A minimal client for tests that set up or inspect the local API over HTTP
  * (the same requests a real client would make).
  */
-import { DUMMY_TOKEN } from './index';
+import { DUMMY_TOKEN } from '../lib/hetzner';
 
 export interface CallResult {
   readonly status: number;

@@ -12,7 +12,8 @@
 import * as path from 'path';
 import { loadPlatform, PLATFORM_FILE } from '../app/tenant-files';
 import { call } from './client';
-import { DUMMY_TOKEN, startHcloudApi } from './index';
+import { DUMMY_TOKEN } from '../lib/hetzner';
+import { startHcloudApi } from './index';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);

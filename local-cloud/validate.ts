@@ -4,6 +4,7 @@
  * reject.
  */
 import { labelKeyProblem, labelValueProblem } from '../lib/hetzner';
+import { hetznerNameProblem } from '../lib/name-rules';
 import { invalidInput } from './errors';
 import type { Labels } from './state';
 
@@ -56,7 +57,7 @@ export function optionalInt(body: any, field: string): number | undefined {
 /** Resource names: 1-63 chars, letters, digits, `-`, `_`, `.`, alphanumeric at both ends (server names must also be valid hostnames). */
 export function resourceName(body: any, field = 'name'): string {
   const name = requiredString(body, field);
-  if (name.length > 63 || !/^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(name)) {
+  if (hetznerNameProblem(name) !== undefined) {
     throw invalidInput(field, `"${name}" must be 1-63 characters, alphanumeric at both ends, with only "-", "_", "." inside`);
   }
   return name;

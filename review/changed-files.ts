@@ -50,7 +50,9 @@ export const SHARED_PATHS: readonly { readonly pattern: string; readonly what: s
 ];
 
 /** The platform file is shared by every tenant. */
-export const PLATFORM_FILE_NAME = '_platform.yaml';
+import { PLATFORM_FILE } from '../lib/naming';
+/** The platform file's name (one source: lib/naming.ts). */
+export const PLATFORM_FILE_NAME = PLATFORM_FILE;
 
 /** A rename touches both its old and its new path; a copy only its new one. */
 function touchedPaths(c: ChangedPath): string[] {

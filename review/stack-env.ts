@@ -7,8 +7,7 @@
  * must not refresh (that would call the API).
  */
 
-/** Any 64 characters satisfy the provider offline: it checks the length, and configuring it calls no API. */
-export const DUMMY_TOKEN = 'plan-review-offline-dummy-token'.padEnd(64, '0');
+import { DUMMY_TOKEN } from '../lib/hetzner';
 
 export interface StackEnv {
   readonly env: Record<string, string | undefined>;

@@ -11,6 +11,7 @@ import { synthFleet } from '../app/synth';
 import type { Fleet } from '../lib/tenant/model';
 import type { Finding } from '../isolation/finding';
 import { IsolationError } from '../isolation/synth';
+import { stackName } from '../lib/naming';
 
 export type SynthOutcome =
   | { readonly tenant: string; readonly ok: true; readonly stackDir: string; readonly stack: unknown }
@@ -23,7 +24,7 @@ export interface SynthStacksOptions {
 }
 
 function stackOf(outdir: string, id: string): { stackDir: string; stack: unknown } {
-  const stackDir = path.join(outdir, 'stacks', `tenant-${id}`);
+  const stackDir = path.join(outdir, 'stacks', stackName(id));
   return { stackDir, stack: JSON.parse(fs.readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8')) };
 }
 

@@ -12,6 +12,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseDocument } from 'yaml';
 import { AnsibleTenantVars, ansibleVars } from '../lib/ansible-vars';
+import { ageKeyFileName, secretsFileName } from '../lib/naming';
 import { loadFleet, PLATFORM_FILE } from '../app/tenant-files';
 import { run, runOk, tempDir, toolsEnv } from './ansible-proc';
 import { REPO_ROOT } from './ansible-run';
@@ -102,8 +103,8 @@ export async function createAnsibleWorld(tenants: readonly FixtureTenant[] = TWO
       recoveryRecipient,
       tenants: vars,
       workDir,
-      keyFile: (id) => path.join(keyDir, `${id}.txt`),
-      secretsFile: (id) => path.join(secretsRoot, 'tenants', `${id}.sops.yaml`),
+      keyFile: (id) => path.join(keyDir, ageKeyFileName(id)),
+      secretsFile: (id) => path.join(secretsRoot, secretsFileName(id)),
       cleanup: () => fs.rmSync(root, { recursive: true, force: true }),
     };
   } catch (e) {

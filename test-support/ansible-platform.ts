@@ -8,7 +8,7 @@
 import { randomBytes } from 'crypto';
 import * as path from 'path';
 import { AnsibleWorld, createAnsibleWorld, FixtureTenant, TWO_TENANTS } from './ansible-fixture';
-import { localInventory, platformEnv, tenantHost, writeInventory } from './ansible-inventory';
+import { localInventory, platformEnv, writeInventory } from './ansible-inventory';
 import { PlaybookOptions, PlaybookRun, runPlaybook } from './ansible-run';
 import { MinioServer, startMinio } from './minio';
 import { createNamespaces, TestNamespace } from './netns';
@@ -114,4 +114,3 @@ export async function startAnsiblePlatform(opts: PlatformOptions = {}): Promise<
   }
 }
 
-export { tenantHost };

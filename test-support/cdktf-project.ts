@@ -11,7 +11,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { finished } from './process';
-import { DUMMY_TOKEN } from '../local-cloud/index';
+import { stackName } from '../lib/naming';
+import { DUMMY_TOKEN } from '../lib/hetzner';
 import { runTofu, serializedInit, TofuResult } from './tofu-async';
 
 /**
@@ -155,9 +156,9 @@ export function cdktfProject(apiUrl: string, prefix = 'cdktf-e2e-'): CdktfProjec
       });
       return finished(child, started);
     },
-    stackDir: (tenantId) => path.join(dir, 'cdktf.out', 'stacks', `tenant-${tenantId}`),
+    stackDir: (tenantId) => path.join(dir, 'cdktf.out', 'stacks', stackName(tenantId)),
     tofu(tenantId, args) {
-      const stack = path.join(dir, 'cdktf.out', 'stacks', `tenant-${tenantId}`);
+      const stack = path.join(dir, 'cdktf.out', 'stacks', stackName(tenantId));
       const flags = ['init', 'plan', 'apply', 'destroy'].includes(args[0]) ? ['-input=false', '-no-color'] : [];
       if (args[0] === 'init') return serializedInit(stack, [...args, ...flags], { env });
       return runTofu(stack, [...args, ...flags], { env });

@@ -11,10 +11,13 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { finished } from './process';
-import { DUMMY_TOKEN } from '../local-cloud/index';
+import cdktfConfig from '../cdktf.json';
+import { DUMMY_TOKEN } from '../lib/hetzner';
 
-export const HCLOUD_SOURCE = 'registry.opentofu.org/hetznercloud/hcloud';
-export const HCLOUD_VERSION = '1.68.0';
+// The provider as cdktf.json pins it; __tests__/unit/pins.test.ts keeps the other pins equal.
+const [hcloudProvider] = cdktfConfig.terraformProviders;
+export const HCLOUD_SOURCE = hcloudProvider.source;
+export const HCLOUD_VERSION = hcloudProvider.version;
 
 export interface TofuResult {
   readonly code: number | null;

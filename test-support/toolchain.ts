@@ -5,6 +5,7 @@
 import { spawnSync, SpawnSyncReturns } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { DUMMY_TOKEN } from '../lib/hetzner';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const tools = require('../scripts/tools-env.js') as { bin: string; toolEnv: (base: NodeJS.ProcessEnv) => NodeJS.ProcessEnv };
@@ -25,8 +26,6 @@ export function requireTool(name: string): string {
   return found;
 }
 
-/** A 64-character dummy: the provider checks the length, and a plan of new resources makes no API call. */
-export const DUMMY_HCLOUD_TOKEN = 'offline-dummy-token-'.padEnd(64, '0');
 
 export interface TofuResult { status: number; stdout: string; stderr: string }
 
@@ -34,7 +33,7 @@ export function tofu(cwd: string, args: string[], env: Record<string, string> = 
   const bin = requireTool('tofu');
   const r: SpawnSyncReturns<string> = spawnSync(bin, args, {
     cwd,
-    env: toolEnv({ HCLOUD_TOKEN: DUMMY_HCLOUD_TOKEN, ...env }),
+    env: toolEnv({ HCLOUD_TOKEN: DUMMY_TOKEN, ...env }),
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
   });

@@ -13,6 +13,7 @@
  *   - then, by id, any server a tenant network lists and any firewall a
  *     server lists that the selectors did not return.
  */
+import { MANAGED_BY_LABEL, TENANT_LABEL } from '../lib/labels';
 import type { HcloudClient } from './client';
 import { HcloudApiError } from './client';
 import { firewallFromApi, networkFromApi, otherFromApi, rrsetFromApi, serverFromApi } from './from-api';
@@ -30,8 +31,8 @@ export interface ReadOptions {
 export const UNLABELLED_SELECTOR = '!tenant_id,!managed_by';
 
 function selectors(opts: ReadOptions): string[] {
-  const out = [`managed_by=${opts.managedBy}`];
-  if (opts.tenantIds.length) out.push(`tenant_id in (${opts.tenantIds.join(',')})`);
+  const out = [`${MANAGED_BY_LABEL}=${opts.managedBy}`];
+  if (opts.tenantIds.length) out.push(`${TENANT_LABEL} in (${opts.tenantIds.join(',')})`);
   return out;
 }
 

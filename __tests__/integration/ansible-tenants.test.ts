@@ -17,7 +17,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { decryptWith, filesUnder, findLeaks } from '../../test-support/ansible-fixture';
-import { AnsiblePlatform, hostSideIp, startAnsiblePlatform, tenantHost } from '../../test-support/ansible-platform';
+import { AnsiblePlatform, hostSideIp, startAnsiblePlatform } from '../../test-support/ansible-platform';
+import { inventoryHost as tenantHost } from '../../lib/naming';
 import { run } from '../../test-support/ansible-proc';
 import { changedTasks, failures, flat, PlaybookRun, REPO_ROOT } from '../../test-support/ansible-run';
 import { mc } from '../../test-support/minio';

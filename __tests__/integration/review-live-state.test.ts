@@ -19,12 +19,12 @@ import { exitCode } from '../../review/result';
 import { runReview } from '../../review/review';
 import { tofu } from '../../review/tofu';
 import { toolchain } from '../../review/toolchain';
-import { startHcloudApi, type HcloudApi } from '../../local-cloud';
+import { DUMMY_TOKEN, startHcloudApi, type HcloudApi } from '../../local-cloud';
 
 jest.setTimeout(240_000);
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const TOKEN = 'review-live-state-token'.padEnd(64, 'x');
+const TOKEN = DUMMY_TOKEN;
 let api: HcloudApi;
 let repo: string;
 

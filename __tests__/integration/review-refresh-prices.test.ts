@@ -7,10 +7,11 @@ import * as http from 'http';
 import type { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import { DUMMY_TOKEN } from '../../lib/hetzner';
 import { loadPriceTable } from '../../review/prices';
 import { runEntry } from '../../test-support/run-entry';
 
-const TOKEN = 't'.repeat(64);
+const TOKEN = DUMMY_TOKEN;
 const money = (net: string) => ({ net, gross: (Number(net) * 1.19).toFixed(10) });
 const at = (net: string, locations: string[]) => locations.map((location) => ({ location, price_hourly: money('0.0100000000'), price_monthly: money(net) }));
 const PRICING = {

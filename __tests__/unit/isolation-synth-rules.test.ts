@@ -120,6 +120,21 @@ describe('no-world-open-ingress', () => {
     expect(synthErrorWith(worldSsh)).toContain('no-world-open-ingress: hcloud_firewall.world_ssh opens tcp port 22 to 0.0.0.0/0, ::/0; only 80 and 443 may be world-open unless the tenant file marks the rule public: true');
   });
 
+  it('fails if an inbound rule opens port 22 to the world in pieces (the predicate of lib/world-open.ts)', () => {
+    const msg = synthErrorWith((s) => new Firewall(s, 'pieces', {
+      name: 'x', labels: acmeLabels, applyTo: [{ labelSelector: 'tenant_id=acme' }],
+      rule: [
+        { direction: 'in', protocol: 'tcp', port: '22', sourceIps: ['0.0.0.0/1', '128.0.0.0/1'] },
+        { direction: 'in', protocol: 'tcp', port: '5432', sourceIps: ['2000::/3'] },
+        { direction: 'in', protocol: 'tcp', port: '3389', sourceIps: ['::ffff:0.0.0.0/96'] },
+        { direction: 'out', protocol: 'tcp', port: 'any', destinationIps: ['10.12.0.0/16'] },
+      ],
+    }));
+    expect(msg).toContain('no-world-open-ingress: hcloud_firewall.pieces opens tcp port 22 to 0.0.0.0/1, 128.0.0.0/1;');
+    expect(msg).toContain('no-world-open-ingress: hcloud_firewall.pieces opens tcp port 5432 to 2000::/3;');
+    expect(msg).toContain('no-world-open-ingress: hcloud_firewall.pieces opens tcp port 3389 to ::ffff:0.0.0.0/96;');
+  });
+
   it('accepts a world-open port the tenant file marks public: true', () => {
     const declared: Tenant = { ...acme, ingress: [...acme.ingress, { direction: 'in', protocol: 'tcp', port: '22', cidrs: ['0.0.0.0/0', '::/0'], public: true }] };
     const { json } = synthTenant(fleet, declared);

@@ -1,5 +1,6 @@
 import { runPool } from '../../review/pool';
-import { DUMMY_TOKEN, requiredVariables, stackEnv } from '../../review/stack-env';
+import { DUMMY_TOKEN } from '../../lib/hetzner';
+import { requiredVariables, stackEnv } from '../../review/stack-env';
 
 describe('runPool', () => {
   test('never runs more than the limit at once and keeps the input order', async () => {

@@ -123,7 +123,7 @@ describe('DNS names', () => {
     const name = [label('a'), label('b'), label('c'), label('d', 45)].join('.');
     expect(`${name}.tenants.example.com`).toHaveLength(257);
     expect(scratchLines({ 't.yaml': tenantYaml('t', 10, 'dns:', '  records:', `    - { name: ${name}, target: app }`) })).toEqual([
-      't.yaml:8:15: dns.records[0].name: the DNS name (record + "." + zone tenants.example.com) has 257 characters; allowed: at most 253 characters in all',
+      `t.yaml:8:15: dns.records[0].name: DNS name "${name}.tenants.example.com" is 257 characters; allowed: at most 253 characters in all, dot-separated labels of 1-63 lowercase letters, digits and "-"`,
     ]);
   });
 

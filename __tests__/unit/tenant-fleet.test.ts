@@ -2,7 +2,7 @@
  * Fleet-wide rules: ids, seq values and DNS names are unique across all tenant
  * files, and each error names both files (with line and column).
  */
-import { checkFleet, nextFreeSeq } from '../../lib/tenant/rules';
+import { checkFleet, nextFreeSeq } from '../../lib/tenant/check-fleet';
 import { lines } from '../fixtures/tenants/check';
 
 const ALL = ['alpha.yaml', 'bravo.yaml', 'charlie.yaml', 'delta.yaml'];
@@ -41,5 +41,29 @@ describe('fleet rules', () => {
     expect(nextFreeSeq([12, 13, 14])).toBe(15);
     expect(nextFreeSeq([3, 254])).toBe(1);
     expect(nextFreeSeq(Array.from({ length: 254 }, (_, i) => i + 1))).toBeUndefined();
+  });
+});
+
+describe('generated names', () => {
+  const allowedHost = 'allowed: 1-63 characters, lowercase letters, digits and "-", a letter or digit at both ends (a hostname, RFC 1123)';
+
+  test('fails if two tenants make the same server name (a + b-app, a-b + app), naming both files', () => {
+    expect(lines('fleet-names', 'a.yaml', 'a-b.yaml')).toEqual([
+      'fleet-names/a-b.yaml:5:11: servers[0].name: server name "tenant-a-b-app-1" is already used by fleet-names/a.yaml:5:11; allowed: a name no other tenant makes (servers are named tenant-<id>-<group>-<n>: rename this group)',
+    ]);
+  });
+
+  test('fails if a server name is longer than 63 characters or a DNS name longer than 253, once per field', () => {
+    const x = 'x'.repeat(63);
+    expect(lines('fleet-names', 'abcdefghijklmnopqrstuvwxyz1234.yaml')).toEqual([
+      `fleet-names/abcdefghijklmnopqrstuvwxyz1234.yaml:8:11: servers[1].name: server name "tenant-abcdefghijklmnopqrstuvwxyz1234-abcdefghijklmnopqrstuvwx-1" is 64 characters; ${allowedHost}`,
+      `fleet-names/abcdefghijklmnopqrstuvwxyz1234.yaml:9:11: servers[2].name: server name "tenant-abcdefghijklmnopqrstuvwxyz1234-abcdefghijklmnopqrstuvw-10" is 64 characters; ${allowedHost}`,
+      `fleet-names/abcdefghijklmnopqrstuvwxyz1234.yaml:15:13: dns.records[1].name: DNS name "${x}.${x}.${x}.${x}.tenants.example.com" is 275 characters; allowed: at most 253 characters in all, dot-separated labels of 1-63 lowercase letters, digits and "-"`,
+    ]);
+  });
+
+  test('accepts a fleet whose generated names are all distinct', () => {
+    expect(lines('fleet-names', 'a.yaml')).toEqual([]);
+    expect(lines('fleet-names', 'a-b.yaml')).toEqual([]);
   });
 });

@@ -1,11 +1,11 @@
 /**
- * Semantic rules (rules.ts) on small fixture files: one test per rule, the
+ * Semantic rules (check-tenant.ts, check-platform.ts) on small fixture files: one test per rule, the
  * failing cases named "fails if ...", the exact message text asserted.
  */
 import { LIMITS } from '../../lib/hetzner';
 import { networkCidr } from '../../lib/naming';
 import { isRfc1918 } from '../../lib/cidr';
-import { resolveTenant } from '../../lib/tenant/rules';
+import { resolveTenant } from '../../lib/tenant/resolve-tenant';
 import { tenantFileSchema } from '../../lib/tenant/schema';
 import { lines, load } from '../fixtures/tenants/check';
 
@@ -121,6 +121,17 @@ describe('tenant rules', () => {
       // 1.2.3.4/0 is the world once normalized: a warning for the host bits, and the error.
       'rules/world-open.yaml:14:26: warning: firewall.ingress[6].from[0]: "1.2.3.4/0" has host bits set; normalized to 0.0.0.0/0 (write that to silence this warning)',
       `rules/world-open.yaml:14:26: firewall.ingress[6].from[0]: opens tcp port 25 to the whole internet (0.0.0.0/0); ${allowed}`,
+    ]);
+  });
+
+  test('fails if ingress is open to the internet in pieces, in IPv6 or by a range wider than a /8, without public: true', () => {
+    const allowed = 'allowed: only ports 80 and 443 may be open to the world, unless the rule says public: true';
+    expect(lines('rules', 'world-open-pieces.yaml')).toEqual([
+      `rules/world-open-pieces.yaml:8:26: firewall.ingress[0].from[0]: opens tcp port 22 to the whole internet (0.0.0.0/1, 128.0.0.0/1: together more public IPv4 addresses than a /8 holds); ${allowed}`,
+      `rules/world-open-pieces.yaml:9:40: firewall.ingress[1].from[1]: opens tcp port 5432 to the whole internet (2000::/3: more of IPv6 global unicast (2000::/3) than a /11 holds); ${allowed}`,
+      `rules/world-open-pieces.yaml:10:28: firewall.ingress[2].from[0]: opens tcp port 3389 to the whole internet (::ffff:0.0.0.0/96: more public IPv4 addresses than a /8 holds); ${allowed}`,
+      `rules/world-open-pieces.yaml:11:28: firewall.ingress[3].from[0]: opens tcp port 6379 to the whole internet (64.0.0.0/7: more public IPv4 addresses than a /8 holds); ${allowed}`,
+      `rules/world-open-pieces.yaml:12:42: firewall.ingress[4].from[0]: opens every udp port to the whole internet (0.0.0.0/2, 64.0.0.0/2, 128.0.0.0/2, 192.0.0.0/3: together more public IPv4 addresses than a /8 holds); ${allowed}`,
     ]);
   });
 

@@ -1,8 +1,9 @@
 /**
  * DNS names must fit DNS: at most 253 characters in all (255 octets on the
  * wire) and at most 63 per label. A record's full name is its name, a dot and
- * the platform zone, so a name that is fine on its own can still be too long.
- * Pure; the loader locates the findings.
+ * the platform zone, so a name that is fine on its own can still be too long
+ * (records are checked with every generated name, generated-names.ts; this
+ * file checks the platform zone). Pure; the loader locates the findings.
  */
 import type { FieldPath } from '../diagnostics';
 
@@ -18,19 +19,6 @@ export function dnsNameProblem(name: string, what = 'the DNS name'): string | un
 }
 
 type Emit = (path: FieldPath, message: string) => void;
-
-/** Each record's full name (name + "." + zone) against the DNS limits. */
-export function checkRecordNameLengths(records: readonly { readonly name: string }[], zone: string, emit: Emit): void {
-  records.forEach((r, i) => {
-    const fqdn = `${r.name}.${zone}`;
-    const problem = dnsNameProblem(fqdn);
-    if (!problem) return;
-    const message = problem.startsWith('the DNS name')
-      ? `the DNS name (record + "." + zone ${zone}) has ${fqdn.length} characters; allowed: at most ${DNS_NAME_MAX_CHARS} characters in all`
-      : problem;
-    emit(['dns', 'records', i, 'name'], message);
-  });
-}
 
 /** The platform zone against the DNS limits. */
 export function checkZoneNameLength(zone: string, emit: Emit): void {

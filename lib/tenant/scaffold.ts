@@ -4,7 +4,7 @@
  * Pure; `npm run tenant:new` (app/new-command.ts) writes it.
  */
 import { describeLocations, LIMITS, NETWORK_ZONE_BY_LOCATION } from '../hetzner';
-import { networkCidr, serverName, subnetCidr } from '../naming';
+import { bucketName, collectionName, databaseName, databaseUser, dnsFqdn, networkCidr, serverName, subnetCidr } from '../naming';
 import { serverTypeFor } from './catalogue-rules';
 import type { Platform, Tenant } from './model';
 
@@ -69,7 +69,7 @@ export function scaffoldTenant(input: ScaffoldInput): string {
     'dns:',
     '  records: []',
     '  # records:',
-    `  #   - name: ${id.padEnd(13)} # ${id}.${platform.dns.zone} -> ${serverName(id, 'app', 1)}`,
+    `  #   - name: ${id.padEnd(13)} # ${dnsFqdn(id, platform.dns.zone)} -> ${serverName(id, 'app', 1)}`,
     '  #     target: app',
     '',
     '# Traffic inside the tenant network is always allowed. Addresses: CIDRs, IPs, or the',
@@ -90,9 +90,9 @@ export function scaffoldTenant(input: ScaffoldInput): string {
       : ['  # Outbound: none, the tenant is offline (egress rules need mode: online).', '  egress: []']),
     '',
     'storage:',
-    `  postgres: false          # true: database tenant_${id.replace(/-/g, '_')} and role tenant_${id.replace(/-/g, '_')}_user`,
-    `  minio: false             # true: bucket tenant-${id}-bucket with its own user and policy`,
-    `  # qdrant: { vector_size: 768, distance: Cosine }   # collection tenant_${id.replace(/-/g, '_')}`,
+    `  postgres: false          # true: database ${databaseName(id)} and role ${databaseUser(id)}`,
+    `  minio: false             # true: bucket ${bucketName(id)} with its own user and policy`,
+    `  # qdrant: { vector_size: 768, distance: Cosine }   # collection ${collectionName(id)}`,
     '',
   ];
   return lines.join('\n');

@@ -1,7 +1,8 @@
 /**
  * The schema of tenant files and of the platform file: the one source of the
  * TypeScript types (`z.infer`) and of the structural validation. Defaults are
- * documented here, once. Cross-field and fleet-wide rules live in `rules.ts`.
+ * documented here, once. Cross-field rules live in `check-tenant.ts`,
+ * fleet-wide ones in `check-fleet.ts`.
  */
 import { z } from 'zod';
 import { describeLocations, LIMITS, LOCATIONS, Location } from '../hetzner';
@@ -22,6 +23,11 @@ const PORT_ALLOWED = 'a port 1-65535 (443), a range ("80-85") or "any"';
 const ADDRESS_ALLOWED = 'a list of CIDRs (203.0.113.0/24), IPs, or names of platform `sources`';
 
 const location = z.enum(LOCATIONS as [Location, ...Location[]]).describe(describeLocations());
+
+/** Where a tenant runs; also its `environment` label. Commands offer these same choices. */
+export const ENVIRONMENTS = ['production', 'staging', 'development'] as const;
+/** offline: no egress beyond the tenant's own network. */
+export const MODES = ['online', 'offline'] as const;
 
 const portSpec = z.union(
   [
@@ -89,9 +95,9 @@ export const tenantFileSchema = z
     id: z.string().regex(ID, { message: ID_ALLOWED }).describe(ID_ALLOWED),
     /** 1..254, unique in the fleet: network 10.<seq>.0.0/16. Cannot change after creation. */
     seq: z.number().int().min(1).max(254).describe('an integer 1..254, unique in the fleet (network 10.<seq>.0.0/16)'),
-    environment: z.enum(['production', 'staging', 'development']),
+    environment: z.enum(ENVIRONMENTS),
     /** offline: no egress beyond the tenant's own network. @default online */
-    mode: z.enum(['online', 'offline']).default('online'),
+    mode: z.enum(MODES).default('online'),
     /** Hetzner location; the network zone follows from it. @default platform `defaults.location` */
     location: location.optional(),
     servers: z.array(serverGroupSchema).min(1).describe('a list of at least one server group (name, role, type, image, count)'),

@@ -8,7 +8,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { synthFleet } from '../../app/synth';
 import { loadFleet } from '../../app/tenant-files';
-import { DUMMY_TOKEN } from '../../review/stack-env';
+import { stackName } from '../../lib/naming';
+import { DUMMY_TOKEN } from '../../lib/hetzner';
 import { planStack, tofu } from '../../review/tofu';
 import { craftStateFromPlan, type ProviderSchemas } from './crafted-state';
 
@@ -35,7 +36,7 @@ export async function createExistingState(o: ExistingStateOptions): Promise<numb
   const outdir = path.join(o.projectDir, '.existing-state', o.tenantId);
   fs.mkdirSync(path.dirname(outdir), { recursive: true });
   synthFleet(fleet, { outdir, projectRoot: o.projectDir, postApply: false });
-  const stackDir = path.join(outdir, 'stacks', `tenant-${o.tenantId}`);
+  const stackDir = path.join(outdir, 'stacks', stackName(o.tenantId));
   const run = { bin: o.tofuBin, env: { ...o.env, HCLOUD_TOKEN: DUMMY_TOKEN } };
   const { plan } = await planStack(stackDir, run);
   const schemas = JSON.parse(fs.readFileSync(o.schemaFile ?? SCHEMA, 'utf8')) as ProviderSchemas;

@@ -1,5 +1,4 @@
-import { isWorld } from '../../../lib/cidr';
-import { WORLD_OPEN_PORTS } from '../../../lib/firewall-rules';
+import { worldOpenIngress } from '../../../lib/world-open';
 import type { Rule, Violation } from '../../rule';
 import { stackResources, type SynthInput, violationAt } from '../stack';
 
@@ -10,7 +9,7 @@ export const noWorldOpenIngressRule: Rule<SynthInput> = {
   id: 'no-world-open-ingress',
   phase: 'synth',
   severity: 'error',
-  info: 'An inbound rule opens a port other than 80/443 to 0.0.0.0/0 or ::/0 without public: true.',
+  info: 'An inbound rule opens a port other than 80/443 to the internet (0.0.0.0/0, ::/0, or ranges that together make it; lib/world-open.ts) without public: true.',
   explanation: 'SSH, databases and admin ports open to the internet are the most common way tenants are breached; such a rule must be a written decision in the tenant file.',
   check({ stack, tenant }) {
     const firewalls = stackResources(stack).filter((r) => r.type === 'hcloud_firewall');
@@ -19,8 +18,8 @@ export const noWorldOpenIngressRule: Rule<SynthInput> = {
     for (const fw of firewalls) {
       for (const rule of (fw.config.rule ?? []) as RuleJson[]) {
         if (rule.direction !== 'in') continue;
-        const world = (rule.source_ips ?? []).filter(isWorld);
-        if (world.length === 0 || (rule.port !== undefined && WORLD_OPEN_PORTS.has(rule.port))) continue;
+        const world = worldOpenIngress({ port: rule.port, cidrs: rule.source_ips ?? [] })?.ranges ?? [];
+        if (world.length === 0) continue;
         const declared = tenant.publicIngress.some(
           (p) => p.protocol === (rule.protocol ?? 'tcp') && p.port === rule.port && world.every((w) => p.cidrs.includes(w)),
         );

@@ -1,0 +1,134 @@
+/**
+ * Validation of one tenant file beyond its schema, against the platform:
+ * the id and the file name, label values, the network, server groups and
+ * quotas, DNS targets, firewall rules (addresses, ports, world-open ports,
+ * Hetzner's rule limits) and every generated name. Pure: a list of
+ * diagnostics at field paths; the loader adds line and column.
+ *
+ * Lists in the input may have holes: after a schema error the loader drops the
+ * invalid items but keeps the indices of the others (see salvage.ts), so that
+ * these rules still run and every problem is reported in one pass. Iterate
+ * lists with `forEach` (which skips holes), never `for...of`.
+ */
+import { privateRangeProblem } from '../cidr';
+import { Diagnostic, didYouMean, FieldPath } from '../diagnostics';
+import { effectiveRuleCount, firewallRules } from '../firewall-rules';
+import { LIMITS, NETWORK_ZONE_BY_LOCATION, labelValueProblem } from '../hetzner';
+import { networkCidr } from '../naming';
+import { worldOpenIngress } from '../world-open';
+import { resolveFirewall, ResolvedFirewall } from './firewall-input';
+import { checkServerGroups } from './catalogue-rules';
+import { generatedNames, nameProblem } from './generated-names';
+import type { Platform } from './model';
+import type { TenantFile } from './schema';
+
+type Emit = (path: FieldPath, message: string, severity?: 'error' | 'warning') => void;
+
+/** The number of implicit rules firewallRules() adds for the tenant's own network. */
+const IMPLICIT_RULES = firewallRules({ networkCidr: networkCidr(1), ingress: [], egress: [], mode: 'online' }).length;
+
+/**
+ * Every problem of one tenant file, errors and warnings. `firewall` is the
+ * file's firewall already resolved against the platform (resolveTenant
+ * shares it with the model). @default resolved here
+ */
+export function checkTenant(input: TenantFile, platform: Platform, file: string, firewall = resolveFirewall(input, platform.sources)): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const emit: Emit = (path, message, severity = 'error') => diagnostics.push({ severity, file, path, message });
+
+  const fileName = file.split(/[\\/]/).pop()!;
+  const base = fileName.replace(/\.ya?ml$/, '');
+  if (input.id !== base) {
+    emit(['id'], `id "${input.id}" does not match the file name ${fileName}; allowed: "${base}" (or rename the file to ${input.id}.yaml)`);
+  }
+  const idProblem = labelValueProblem(input.id, 'the tenant_id label');
+  if (idProblem) emit(['id'], idProblem);
+  const envProblem = labelValueProblem(input.environment, 'the environment label');
+  if (envProblem) emit(['environment'], envProblem);
+
+  const location = input.location ?? platform.defaults.location;
+  if (NETWORK_ZONE_BY_LOCATION[location] === undefined) emit(['location'], `"${location}" has no Hetzner network zone; allowed: ${Object.keys(NETWORK_ZONE_BY_LOCATION).join(' | ')}`);
+  const netProblem = privateRangeProblem(networkCidr(input.seq));
+  if (netProblem) emit(['seq'], `the tenant network ${netProblem}`);
+
+  checkServers(input, platform, emit);
+  checkServerGroups(input.servers, platform.defaults, location, emit);
+  if (input.volume && input.volume.size_gb > platform.quotas.max_volume_gb_per_tenant) {
+    emit(['volume', 'size_gb'], `${input.volume.size_gb} GB exceeds the platform quota quotas.max_volume_gb_per_tenant; allowed: at most ${platform.quotas.max_volume_gb_per_tenant} GB per tenant`);
+  }
+  checkDnsRecords(input, emit);
+  checkFirewall(input, firewall, emit);
+
+  // Every generated name, once per field that produces it (a group's first name that is refused).
+  const reported = new Set<string>();
+  for (const n of generatedNames(input, platform.dns.zone)) {
+    const key = `${n.kind} ${JSON.stringify(n.path)}`;
+    if (reported.has(key)) continue;
+    const problem = nameProblem(n);
+    if (problem) {
+      reported.add(key);
+      emit(n.path, problem);
+    }
+  }
+  return diagnostics;
+}
+
+function checkServers(input: TenantFile, platform: Platform, emit: Emit): void {
+  const groups = new Map<string, number>();
+  let count = 0;
+  input.servers.forEach((g, gi) => {
+    if (groups.has(g.name)) emit(['servers', gi, 'name'], `server group "${g.name}" is defined twice (also servers[${groups.get(g.name)}]); allowed: a name no other group of this tenant uses`);
+    else groups.set(g.name, gi);
+    const roleProblem = labelValueProblem(g.role ?? g.name, 'the role label');
+    if (roleProblem) emit(['servers', gi, g.role === undefined ? 'name' : 'role'], roleProblem);
+    count += g.count;
+  });
+  if (count > LIMITS.serversPerNetwork) {
+    emit(['servers'], `${count} servers in one tenant network; allowed: at most ${LIMITS.serversPerNetwork} servers per Hetzner network (split the tenant)`);
+  } else if (count > platform.quotas.max_servers_per_tenant) {
+    emit(['servers'], `${count} servers exceed the platform quota quotas.max_servers_per_tenant; allowed: at most ${platform.quotas.max_servers_per_tenant} servers per tenant`);
+  }
+}
+
+/** DNS records: one per name, each pointing at a server group of the tenant. */
+function checkDnsRecords(input: TenantFile, emit: Emit): void {
+  const groups: string[] = [];
+  input.servers.forEach((g) => groups.push(g.name));
+  const seen = new Map<string, number>();
+  input.dns.records.forEach((r, i) => {
+    if (seen.has(r.name)) emit(['dns', 'records', i, 'name'], `record "${r.name}" is defined twice (also dns.records[${seen.get(r.name)}]); allowed: one record per name`);
+    else seen.set(r.name, i);
+    if (!groups.includes(r.target)) {
+      const names = [...new Set(groups)];
+      const hint = didYouMean(r.target, names);
+      emit(['dns', 'records', i, 'target'], `unknown server group "${r.target}"${hint ? ` (did you mean "${hint}"?)` : ''}; allowed: a server group of this tenant (${names.join(', ') || 'none defined'})`);
+    }
+  });
+}
+
+function checkFirewall(input: TenantFile, fw: ResolvedFirewall, emit: Emit): void {
+  for (const p of fw.problems) emit(p.path, p.message, p.severity);
+  for (const { rule, index, origin } of fw.ingress) {
+    if (rule.public) continue;
+    const open = worldOpenIngress(rule);
+    if (!open) continue;
+    const what = rule.port === undefined ? rule.protocol : rule.port === 'any' ? `every ${rule.protocol} port` : `${rule.protocol} port ${rule.port}`;
+    emit(
+      ['firewall', 'ingress', index, 'from', origin.get(open.ranges[0]) ?? 0],
+      `opens ${what} to the whole internet (${open.ranges.join(', ')}${open.why ? `: ${open.why}` : ''}); allowed: only ports 80 and 443 may be open to the world, unless the rule says public: true`,
+    );
+  }
+  if (input.mode === 'offline') {
+    for (const { index } of fw.egress) {
+      emit(['firewall', 'egress', index], 'an egress rule in offline mode; allowed: no egress rules, an offline tenant reaches only its own network (set mode: online, or remove the rule)');
+    }
+  }
+  const all = firewallRules({ networkCidr: networkCidr(input.seq), ingress: fw.ingress.map((r) => r.rule), egress: fw.egress.map((r) => r.rule), mode: input.mode });
+  if (all.length > LIMITS.rulesPerFirewall) {
+    emit(['firewall'], `${all.length} firewall rules (${all.length - IMPLICIT_RULES} written + ${IMPLICIT_RULES} implicit tenant-network rules); allowed: at most ${LIMITS.rulesPerFirewall} rules per Hetzner firewall`);
+  }
+  const effective = effectiveRuleCount(all);
+  if (effective > LIMITS.effectiveRulesPerFirewall) {
+    emit(['firewall'], `${effective} effective firewall rules (a rule counts once per address range); allowed: at most ${LIMITS.effectiveRulesPerFirewall} per Hetzner firewall (use fewer or wider ranges)`);
+  }
+}
