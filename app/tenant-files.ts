@@ -10,6 +10,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Diagnostic, FieldPath } from '../lib/diagnostics';
+import { dnsRecordFqdn } from '../lib/naming';
 import { issueDiagnostics } from '../lib/tenant/issues';
 import type { Fleet, Platform, Tenant } from '../lib/tenant/model';
 import { checkFleet, checkPlatform, FleetMember, resolveTenant } from '../lib/tenant/rules';
@@ -159,7 +160,7 @@ export function checkTenantSource(src: YamlSource, platform: Platform | undefine
   }
   const isDropped = (p: FieldPath) => dropped.some((d) => d.length === p.length && isWithin(p, d));
   const records: { fqdn: string; index: number }[] = [];
-  if (platform) input.dns.records.forEach((r, index) => records.push({ fqdn: `${r.name}.${platform.dns.zone}`, index }));
+  if (platform) input.dns.records.forEach((r, index) => records.push({ fqdn: dnsRecordFqdn(platform.dns, r.name), index }));
   const member: FleetMember = {
     sourceFile: src.file,
     ...(isDropped(['id']) ? {} : { id: input.id }),

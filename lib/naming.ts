@@ -11,6 +11,10 @@ export const databaseName = (tenantId: string) => `tenant_${tenantId.replace(/-/
 export const databaseUser = (tenantId: string) => `${databaseName(tenantId)}_user`;
 export const bucketName = (tenantId: string) => `tenant-${tenantId}-bucket`;
 export const collectionName = (tenantId: string) => databaseName(tenantId);
+/** A tenant record's name inside the platform zone: `acme` -> `acme.tenants` with the platform's dns.suffix `tenants`. */
+export const dnsRecordName = (name: string, suffix?: string) => (suffix ? `${name}.${suffix}` : name);
+/** A tenant record's fully qualified name: `acme` -> `acme.tenants.example.com`. */
+export const dnsRecordFqdn = (dns: { readonly zone: string; readonly suffix?: string }, name: string) => `${dnsRecordName(name, dns.suffix)}.${dns.zone}`;
 export const secretsFile = (tenantId: string) => `secrets/tenants/${tenantId}.sops.yaml`;
 /** 10.<seq>.0.0/16: the tenant's private network. */
 export const networkCidr = (seq: number) => `10.${seq}.0.0/16`;

@@ -13,7 +13,8 @@ import { ipv4Host, isWorld, parseCidr, privateRangeProblem } from '../cidr';
 import { Diagnostic, FieldPath, didYouMean } from '../diagnostics';
 import { effectiveRuleCount, firewallRules, WORLD_OPEN_PORTS } from '../firewall-rules';
 import { LIMITS, NETWORK_ZONE_BY_LOCATION, labelValueProblem } from '../hetzner';
-import { FIRST_SERVER_HOST, networkCidr, serverName, subnetCidr } from '../naming';
+import { rrsetNameProblem, ZONE_ALLOWED, zoneNameProblem } from '../dns-names';
+import { dnsRecordFqdn, dnsRecordName, FIRST_SERVER_HOST, networkCidr, serverName, subnetCidr } from '../naming';
 import type { DnsRecordSpec, FirewallRule, Platform, ServerSpec, Tenant } from './model';
 import type { PlatformFile, TenantFile } from './schema';
 
@@ -170,9 +171,17 @@ export function resolveTenant(
       emit(['dns', 'records', i, 'target'], `unknown server group "${r.target}"${hint ? ` (did you mean "${hint}"?)` : ''}; allowed: a server group of this tenant (${names.join(', ') || 'none defined'})`);
       return;
     }
+    // A bad zone or suffix is reported once, in the platform file.
+    const inZone = dnsRecordName(r.name, platform.dns.suffix);
+    const problem = zoneNameProblem(platform.dns.zone) ? undefined : rrsetNameProblem(inZone, platform.dns.zone);
+    if (problem) {
+      emit(['dns', 'records', i, 'name'], `${problem}; allowed: a name relative to the platform zone ${platform.dns.zone} (acme, not acme.${platform.dns.zone})`);
+      return;
+    }
     dnsRecords.push({
-      name: r.name,
-      fqdn: `${r.name}.${platform.dns.zone}`,
+      name: inZone,
+      record: r.name,
+      fqdn: dnsRecordFqdn(platform.dns, r.name),
       server: serverName(input.id, r.target, 1),
       ttl: r.ttl ?? platform.dns.ttl,
     });
@@ -256,6 +265,12 @@ export function checkPlatform(input: PlatformFile, file: string): { platform: Pl
   }
   const problem = labelValueProblem(input.managed_by, 'the managed_by label');
   if (problem) emit(['managed_by'], problem);
+  const zoneProblem = zoneNameProblem(input.dns.zone);
+  if (zoneProblem) emit(['dns', 'zone'], `${zoneProblem}; allowed: ${ZONE_ALLOWED}`);
+  else if (input.dns.suffix !== undefined) {
+    const suffixProblem = rrsetNameProblem(input.dns.suffix, input.dns.zone);
+    if (suffixProblem) emit(['dns', 'suffix'], `${suffixProblem}; allowed: the labels between a record name and the zone (tenants, for acme.tenants.${input.dns.zone})`);
+  }
   return { platform: { ...input, sources, sourceFile: file }, diagnostics };
 }
 

@@ -4,7 +4,7 @@
  * Pure; `npm run tenant:new` (app/new-command.ts) writes it.
  */
 import { describeLocations, LIMITS, NETWORK_ZONE_BY_LOCATION } from '../hetzner';
-import { networkCidr, serverName, subnetCidr } from '../naming';
+import { dnsRecordFqdn, networkCidr, serverName, subnetCidr } from '../naming';
 import type { Platform, Tenant } from './model';
 
 export interface ScaffoldInput extends Pick<Tenant, 'id' | 'seq' | 'environment' | 'mode' | 'location'> {
@@ -60,7 +60,7 @@ export function scaffoldTenant(input: ScaffoldInput): string {
     'dns:',
     '  records: []',
     '  # records:',
-    `  #   - name: ${id.padEnd(13)} # ${id}.${platform.dns.zone} -> ${serverName(id, 'app', 1)}`,
+    `  #   - name: ${id.padEnd(13)} # ${dnsRecordFqdn(platform.dns, id)} -> ${serverName(id, 'app', 1)}`,
     '  #     target: app',
     '',
     '# Traffic inside the tenant network is always allowed. Addresses: CIDRs, IPs, or the',
