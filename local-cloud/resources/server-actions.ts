@@ -12,6 +12,7 @@
  * 3 networks (`resource_limit_exceeded`; Hetzner does not document the code of
  * the network limit, this is its code for limits).
  */
+import { LIMITS } from '../../lib/hetzner';
 import { actionBody, createAction, renderAction } from '../actions';
 import { ApiError, invalidInput, protectedError } from '../errors';
 import { recordById } from '../pagination';
@@ -24,7 +25,8 @@ import { allocatePrivateIp, macAddress } from './networks';
 import { checkPlacementRoom } from './placement-groups';
 
 export const MAX_NETWORKS_PER_SERVER = 3;
-export const MAX_SERVERS_PER_NETWORK = 100;
+/** Hetzner's limit, kept once in lib/hetzner.ts (the tenant rules check it too). */
+export const MAX_SERVERS_PER_NETWORK = LIMITS.serversPerNetwork;
 
 function serverAction(store: Store, s: ServerRecord, command: string, extra: { id: number; type: string }[] = []) {
   return actionBody(createAction(store, command, [{ id: s.id, type: 'server' }, ...extra]));

@@ -19,6 +19,7 @@
  * Simplifications: state changes happen at request time (see actions.ts);
  * power-state transitions are instant.
  */
+import { LIMITS } from '../../lib/hetzner';
 import { createAction, registerResourceActions, renderAction } from '../actions';
 import { ApiError, invalidInput } from '../errors';
 import { filterByField, recordById } from '../pagination';
@@ -34,7 +35,7 @@ import { assignPrimaryIp, createPrimaryIp, refuseDatacenter, unassignPrimaryIp }
 import { attachToNetwork, MAX_NETWORKS_PER_SERVER, registerServerActions } from './server-actions';
 import { attachVolume } from './volumes';
 
-export const MAX_USER_DATA_BYTES = 32 * 1024;
+export const MAX_USER_DATA_BYTES = LIMITS.userDataBytes;
 
 export function renderServer(state: ApiState, s: ServerRecord) {
   const type = findServerType(s.server_type)!;
