@@ -20,7 +20,8 @@ const TARGET_MS = 2000;
 
 const PLATFORM = `managed_by: hetzner-tenants
 dns:
-  zone: tenants.example.com
+  zone: example.com
+  suffix: tenants
 sources:
   gateway: [203.0.113.10, 203.0.113.11]
   management: [198.51.100.0/28]

@@ -99,7 +99,7 @@ export class TenantStack extends TerraformStack {
         labels,
         records: tenant.dnsRecords.map((r) => {
           const target = servers.servers.find((s) => s.spec.name === r.server)!.resource;
-          return { name: r.name, ttl: r.ttl, ipv4: target.ipv4Address, ipv6: target.ipv6Address };
+          return { name: r.name, record: r.record, ttl: r.ttl, ipv4: target.ipv4Address, ipv6: target.ipv6Address };
         }),
       });
     }

@@ -11,8 +11,6 @@ export const volumeName = (tenantId: string) => `tenant-${tenantId}-data`;
 export const serverName = (tenantId: string, group: string, n: number) => `tenant-${tenantId}-${group}-${n}`;
 /** The server's address in the stack (`hcloud_server.<id>`): group names hold "-", Terraform ids read better with "_". */
 export const serverLogicalId = (group: string, n: number) => `server_${group.replace(/-/g, '_')}_${n}`;
-/** `<record>.<zone>`: a tenant's DNS name in the platform zone. */
-export const dnsFqdn = (record: string, zone: string) => `${record}.${zone}`;
 export const databaseName = (tenantId: string) => `tenant_${tenantId.replace(/-/g, '_')}`;
 export const databaseUser = (tenantId: string) => `${databaseName(tenantId)}_user`;
 export const bucketName = (tenantId: string) => `tenant-${tenantId}-bucket`;
@@ -29,6 +27,10 @@ export const ageKeyFileName = (tenantId: string) => `${tenantId}.txt`;
 export const inventoryHost = (tenantId: string) => `tenant-${tenantId}`;
 /** The platform file's name inside a tenants directory (tenant files are the other *.yaml there). */
 export const PLATFORM_FILE = '_platform.yaml';
+/** A tenant record's name inside the platform zone: `acme` -> `acme.tenants` with the platform's dns.suffix `tenants`. */
+export const dnsRecordName = (name: string, suffix?: string) => (suffix ? `${name}.${suffix}` : name);
+/** A tenant record's fully qualified name: `acme` -> `acme.tenants.example.com`. */
+export const dnsRecordFqdn = (dns: { readonly zone: string; readonly suffix?: string }, name: string) => `${dnsRecordName(name, dns.suffix)}.${dns.zone}`;
 /** 10.<seq>.0.0/16: the tenant's private network. */
 export const networkCidr = (seq: number) => `10.${seq}.0.0/16`;
 /** 10.<seq>.1.0/24: the tenant's cloud subnet. */

@@ -4,8 +4,9 @@
  *
  * Simplification: the change itself is applied when the request is made; the
  * action only reports `running` for `actionPolls` reads (option of
- * startHcloudApi, default 0) and then `success`. Hetzner's `locked` error for a
- * second action on a busy resource is not modelled.
+ * startHcloudApi, default 0; the end-to-end tests use 1) and then `success`.
+ * Hetzner's `locked` error for a second action on a busy resource is not
+ * modelled from the state; fault injection produces it (status 423).
  */
 import { notFound } from './errors';
 import { filterByField, paginate, pathId, sortItems } from './pagination';

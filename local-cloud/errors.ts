@@ -23,6 +23,10 @@ const STATUS: Record<string, number> = {
   firewall_already_removed: 422,
   firewall_resource_not_found: 422,
   firewall_managed_by_label_selector: 422,
+  server_already_added: 422,
+  private_net_only_server: 422,
+  must_be_unassigned: 422,
+  incorrect_zone_mode: 422,
   resource_in_use: 422,
   ip_not_available: 422,
   no_subnet_available: 422,
@@ -77,15 +81,23 @@ export function protectedError(kind: string, id: number | string, what: 'delete'
   return new ApiError('protected', `${kind} ${id} is protected against ${what}; disable its ${what} protection first`);
 }
 
-export function conflictCode(code: string, message: string): ApiError {
-  return new ApiError(code, message);
-}
-
-export function rateLimitExceeded(): ApiError {
-  return new ApiError('rate_limit_exceeded', 'limit of 3600 requests per hour reached');
-}
-
-export function serverError(status = 500): ApiError {
-  const code = status === 502 ? 'bad_gateway' : status === 503 ? 'service_error' : status === 504 ? 'timeout' : 'server_error';
-  return new ApiError(code, `injected fault: ${code}`, {}, status);
+/**
+ * The error an injected fault answers with, by HTTP status, with the code and
+ * message Hetzner sends for it: 409 `conflict` and 429 `rate_limit_exceeded`
+ * (which clients retry), 423 `locked` (another action is running on the
+ * resource), 500 `server_error`, 502, 503, 504.
+ */
+export function injectedError(status: number): ApiError {
+  switch (status) {
+    case 409:
+      return new ApiError('conflict', 'The resource has changed during the request, please retry');
+    case 423:
+      return new ApiError('locked', 'The item you are trying to access is locked (there is already an Action running)');
+    case 429:
+      return new ApiError('rate_limit_exceeded', 'limit of 3600 requests per hour reached');
+    default: {
+      const code = status === 502 ? 'bad_gateway' : status === 503 ? 'service_error' : status === 504 ? 'timeout' : 'server_error';
+      return new ApiError(code, `injected fault: ${code}`, {}, status);
+    }
+  }
 }

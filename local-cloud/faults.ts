@@ -1,6 +1,7 @@
 /**
- * Configurable faults: answer chosen calls with 500, 429 (rate_limit_exceeded)
- * or another error status, selected by method and path pattern, by the nth
+ * Configurable faults: answer chosen calls with 500, 429 (rate_limit_exceeded),
+ * 409 (conflict), 423 (locked) or another error status, each with Hetzner's
+ * code and message (errors.ts `injectedError`), selected by method and path pattern, by the nth
  * matching call, or with a probability drawn from a seeded RNG (so a failing
  * run can be replayed with the same seed).
  */
@@ -14,7 +15,10 @@ export interface FaultRule {
    * Any path when omitted.
    */
   readonly path?: string | RegExp;
-  /** Status to answer: 429 gives `rate_limit_exceeded`, 500 `server_error`, 502/503/504 their codes. */
+  /**
+   * Status to answer: 409 gives `conflict`, 423 `locked`, 429
+   * `rate_limit_exceeded`, 500 `server_error`, 502/503/504 their codes.
+   */
   readonly status: number;
   /** Fail only these matching calls (1-based, counted per rule). */
   readonly nth?: number | readonly number[];

@@ -13,13 +13,6 @@ export function serversOfApplyTo(state: ApiState, entry: ApplyToRecord): ServerR
   return state.servers.filter((s) => matchesSelector(s.labels, entry.label_selector.selector));
 }
 
-/** Every server the firewall covers, once each. */
-export function serversOfFirewall(state: ApiState, fw: FirewallRecord): ServerRecord[] {
-  const seen = new Map<number, ServerRecord>();
-  for (const entry of fw.apply_to) for (const s of serversOfApplyTo(state, entry)) seen.set(s.id, s);
-  return [...seen.values()];
-}
-
 /** Firewalls that cover the server, directly or by label selector. */
 export function firewallsOfServer(state: ApiState, server: ServerRecord): FirewallRecord[] {
   return state.firewalls.filter((fw) =>

@@ -15,7 +15,7 @@ import * as fs from 'fs';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 import { registerActions } from './actions';
-import { ApiError, rateLimitExceeded, serverError } from './errors';
+import { ApiError, injectedError } from './errors';
 import { FaultRule, Faults } from './faults';
 import { registerCatalog } from './resources/catalog';
 import { registerFirewalls } from './resources/firewalls';
@@ -141,7 +141,7 @@ export async function startHcloudApi(opts: HcloudApiOptions = {}): Promise<Hclou
         }
       }
       const fault = faults.decide(method, path);
-      if (fault?.when === 'before') throw fault.status === 429 ? rateLimitExceeded() : serverError(fault.status);
+      if (fault?.when === 'before') throw injectedError(fault.status);
       const match = router.match(method, path);
       if (!match) {
         unknownRoutes.push(`${method} ${path}`);
@@ -160,7 +160,7 @@ export async function startHcloudApi(opts: HcloudApiOptions = {}): Promise<Hclou
         throw e;
       }
       if (mutating || path.includes('actions')) store.save();
-      if (fault?.when === 'after') throw fault.status === 429 ? rateLimitExceeded() : serverError(fault.status);
+      if (fault?.when === 'after') throw injectedError(fault.status);
     } catch (e) {
       const err = e instanceof ApiError ? e : new ApiError('server_error', `local API bug: ${(e as Error).message}`, {}, 500);
       if (!(e instanceof ApiError)) log(`INTERNAL ERROR ${method} ${fullPath}: ${(e as Error).stack}`);

@@ -3,6 +3,7 @@
  * `invalid_input` naming the field, so a client sees what the real API would
  * reject.
  */
+import { serverNameProblem } from '../lib/dns-names';
 import { labelKeyProblem, labelValueProblem } from '../lib/hetzner';
 import { hetznerNameProblem } from '../lib/name-rules';
 import { invalidInput } from './errors';
@@ -54,12 +55,20 @@ export function optionalInt(body: any, field: string): number | undefined {
   return v;
 }
 
-/** Resource names: 1-63 chars, letters, digits, `-`, `_`, `.`, alphanumeric at both ends (server names must also be valid hostnames). */
+/** Resource names: 1-63 chars, letters, digits, `-`, `_`, `.`, alphanumeric at both ends (server names: see serverName). */
 export function resourceName(body: any, field = 'name'): string {
   const name = requiredString(body, field);
   if (hetznerNameProblem(name) !== undefined) {
     throw invalidInput(field, `"${name}" must be 1-63 characters, alphanumeric at both ends, with only "-", "_", "." inside`);
   }
+  return name;
+}
+
+/** Server names: also a valid hostname (RFC 1123), so no `_`. */
+export function serverName(body: any, field = 'name'): string {
+  const name = requiredString(body, field);
+  const problem = serverNameProblem(name);
+  if (problem) throw invalidInput(field, problem);
   return name;
 }
 

@@ -2,8 +2,9 @@
  * Runs `ansible-inventory --list` against an inventory file, with the
  * python-compat shim on PYTHONPATH (see python-compat/sitecustomize.py: Debian
  * bookworm pairs the hetzner.hcloud 1.11 inventory plugin with a
- * python3-hcloud that lacks ServerType.architecture; the shim adds the field
- * only when it is missing).
+ * python3-hcloud that lacks ServerType.architecture, and the plugin reads
+ * server.datacenter, which the API no longer returns; the shim adds both only
+ * when they are missing).
  */
 import { spawn } from 'child_process';
 import * as path from 'path';

@@ -12,7 +12,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { finished } from './process';
 import { stackName } from '../lib/naming';
-import { DUMMY_TOKEN } from '../lib/hetzner';
+import { DUMMY_TOKEN, HcloudApiOptions } from '../local-cloud/index';
 import { runTofu, serializedInit, TofuResult } from './tofu-async';
 
 /**
@@ -28,6 +28,15 @@ export function findRepoRoot(start = __dirname): string {
 }
 
 export const REPO_ROOT = findRepoRoot();
+
+/**
+ * How the local API behaves in end-to-end runs unless a test says otherwise:
+ * every action reports `running` on the first read and `success` on the next,
+ * as Hetzner's do, so the provider's waiting on actions is exercised instead
+ * of skipped (with 0, every action is done at once). One poll costs the
+ * provider about 1.5 s per waited action (its backoff starts at 500 ms).
+ */
+export const E2E_API_OPTIONS: HcloudApiOptions = { actionPolls: 1 };
 
 export interface CdktfRunOptions {
   /** Called with the cdktf process (its own process group) right after spawn. */

@@ -11,7 +11,8 @@ import { loadFleet } from '../app/tenant-files';
 /** A platform file with what every tenant file needs. */
 export const SCRATCH_PLATFORM = [
   'dns:',
-  '  zone: tenants.example.com',
+  '  zone: example.com',
+  '  suffix: tenants',
   'sources:',
   '  management: [198.51.100.0/28]',
   'defaults:',

@@ -1,8 +1,8 @@
 /**
- * Fault injection with the real provider: 500s and 429s on chosen calls, and
- * what a re-run of `tofu apply` makes of them. The invariant after every
- * converged run: each named resource exists exactly once, and everything the
- * API holds is in the tofu state (no orphans).
+ * Fault injection with the real provider: 500s, 429s, 409 conflicts and 423
+ * locks on chosen calls, and what a re-run of `tofu apply` makes of them. The
+ * invariant after every converged run: each named resource exists exactly
+ * once, and everything the API holds is in the tofu state (no orphans).
  */
 import { HcloudApi, startHcloudApi } from '../../local-cloud';
 import { expectExit, TofuWorkspace, tofuProblem, tofuWorkspace } from '../../test-support/tofu-async';
@@ -102,6 +102,18 @@ describe('faults injected into the local API, with the real provider', () => {
     await expectConverged(ws, 'bravo');
   });
 
+  test('a 409 conflict is retried by the client and a 423 locked attachment by the provider: the first apply succeeds', async () => {
+    const ws = await workspace('echo', 25);
+    const before = api.faults.injected.length;
+    api.faults.add({ method: 'POST', path: '/networks', status: 409, nth: 1 });
+    api.faults.add({ method: 'POST', path: '/servers/*/actions/attach_to_network', status: 423, nth: 1 });
+    api.faults.add({ method: 'POST', path: '/volumes/*/actions/attach', status: 423, nth: 1 });
+    expectExit(await ws.apply(), 0, 'apply with a conflict and locked resources');
+    api.faults.clear();
+    expect(api.faults.injected.slice(before).map((f) => f.status).sort()).toEqual([409, 423, 423]);
+    await expectConverged(ws, 'echo');
+  });
+
   test('random 500s on a fifth of all calls (seeded): repeated applies converge with no duplicate and no orphan', async () => {
     const ws = await workspace('charlie', 23);
     api.faults.clear(42);
@@ -123,7 +135,11 @@ describe('faults injected into the local API, with the real provider', () => {
   test('a lost answer (the change happened, the 500 came after) leaves an orphan: the re-run is refused with uniqueness_error, never duplicated', async () => {
     const ws = await workspace('delta', 24);
     api.faults.add({ method: 'POST', path: '/servers', status: 500, nth: 1, when: 'after' });
-    expect((await ws.apply()).code).toBe(1);
+    const first = await ws.apply();
+    expect(first.code).toBe(1);
+    // It failed on the lost answer, not on something else (then the re-run would simply succeed).
+    expect(first.stderr).toMatch(/server_error/);
+    expect(api.faults.injected[api.faults.injected.length - 1]).toMatchObject({ method: 'POST', path: '/servers', when: 'after' });
     api.faults.clear();
     const rerun = await ws.apply();
     expect(rerun.code).toBe(1);

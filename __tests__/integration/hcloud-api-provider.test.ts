@@ -65,11 +65,12 @@ function config(k: Knobs = {}): Record<string, unknown> {
     },
     hcloud_volume: { data: { name: 'tenant-acme-data', size: k.volumeGb ?? 20, location: 'nbg1', format: 'ext4', labels } },
     hcloud_volume_attachment: { att: { volume_id: '${hcloud_volume.data.id}', server_id: '${hcloud_server.app.id}', automount: false } },
-    hcloud_zone: { zone: { name: 'tenants.example.com', mode: 'primary', ttl: 300, labels: { managed_by: 'hetzner-tenants' } } },
+    // Hetzner DNS has no subzones: a registered domain, and the platform suffix in the record name.
+    hcloud_zone: { zone: { name: 'example.com', mode: 'primary', ttl: 300, labels: { managed_by: 'hetzner-tenants' } } },
     hcloud_zone_rrset: {
       rec: {
         zone: '${hcloud_zone.zone.name}',
-        name: 'acme',
+        name: 'acme.tenants',
         type: 'A',
         ttl: 300,
         records: (k.records ?? ['${hcloud_server.app.ipv4_address}']).map((value) => ({ value })),
@@ -109,7 +110,7 @@ describe('the real hcloud provider against the local Hetzner Cloud API', () => {
     expect(s.servers).toHaveLength(1);
     expect(s.networks.map((n) => n.name)).toEqual(['tenant-acme-net']);
     expect(s.volumes[0].server).toBe(server().id);
-    expect(s.zones.map((z) => z.name)).toEqual(['tenants.example.com']);
+    expect(s.zones.map((z) => z.name)).toEqual(['example.com']);
 
     const srv = (await get(`/servers/${server().id}`)).server;
     expect(srv.labels).toEqual({ tenant_id: 'acme', environment: 'production', managed_by: 'hetzner-tenants', role: 'worker' });
@@ -125,7 +126,7 @@ describe('the real hcloud provider against the local Hetzner Cloud API', () => {
     expect(fw.applied_to).toEqual([
       { type: 'label_selector', label_selector: { selector: 'tenant_id=acme' }, applied_to_resources: [{ type: 'server', server: { id: srv.id } }] },
     ]);
-    const rrset = (await get('/zones/tenants.example.com/rrsets/acme/A')).rrset;
+    const rrset = (await get('/zones/example.com/rrsets/acme.tenants/A')).rrset;
     expect(rrset.records).toEqual([{ value: srv.public_net.ipv4.ip }]);
 
     const plan = await ws.plan();
@@ -154,7 +155,7 @@ describe('the real hcloud provider against the local Hetzner Cloud API', () => {
     expect(srv.private_net.map((p) => p.ip)).toEqual(['10.112.1.10']);
     expect(api.state.volumes[0].size).toBe(40);
     expect(api.state.firewalls.find((f) => f.name === 'tenant-acme-fw')!.rules).toHaveLength(3);
-    expect(api.state.rrsets.find((r) => r.name === 'acme')!.records.map((r) => r.value)).toEqual(['192.0.2.7', '192.0.2.8']);
+    expect(api.state.rrsets.find((r) => r.name === 'acme.tenants')!.records.map((r) => r.value)).toEqual(['192.0.2.7', '192.0.2.8']);
     expectExit(await ws.plan(), 0, 'plan after update (drift)');
   });
 

@@ -29,7 +29,7 @@ function config(role: string): Record<string, unknown> {
         depends_on: ['hcloud_network_subnet.sub'],
       },
     },
-    hcloud_zone: { zone: { name: 'echo.example.com', mode: 'primary', labels } },
+    hcloud_zone: { zone: { name: 'echo-example.com', mode: 'primary', labels } },
     hcloud_zone_rrset: { www: { zone: '${hcloud_zone.zone.name}', name: 'www', type: 'A', records: [{ value: '${hcloud_server.app.ipv4_address}' }] } },
   };
 }

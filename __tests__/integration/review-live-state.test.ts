@@ -36,7 +36,7 @@ async function call(method: string, url: string, body: object) {
 beforeAll(async () => {
   api = await startHcloudApi({ token: TOKEN, log: () => undefined });
   // What the platform file expects to exist in the project: its DNS zone and SSH key.
-  await call('POST', `${api.url}/zones`, { name: 'tenants.example.com', mode: 'primary' });
+  await call('POST', `${api.url}/zones`, { name: 'example.com', mode: 'primary' });
   await call('POST', `${api.url}/ssh_keys`, { name: 'platform-admin', public_key: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHq7Bj0mZSP0kH0m2g5Yb0r7sGm4o2d1tY8Jb8rCq8f1 admin@example' });
 
   repo = fs.mkdtempSync(path.join(os.tmpdir(), 'review-live-'));

@@ -36,7 +36,7 @@ function expectedAddresses(id: string): string[] {
     'hcloud_firewall.firewall',
     ...t.servers.map((s) => `hcloud_server.server_${s.group.replace(/-/g, '_')}_${s.index}`),
     ...(t.volume ? ['hcloud_volume.volume', 'hcloud_volume_attachment.volume_attachment'] : []),
-    ...t.dnsRecords.flatMap((r) => ['a', 'aaaa'].map((k) => `hcloud_zone_rrset.dns_${r.name.replace(/[.-]/g, '_')}_${k}`)),
+    ...t.dnsRecords.flatMap((r) => ['a', 'aaaa'].map((k) => `hcloud_zone_rrset.dns_${r.record.replace(/[.-]/g, '_')}_${k}`)),
   ].sort();
 }
 

@@ -85,6 +85,83 @@ describe('the local Hetzner Cloud API', () => {
     });
   });
 
+  describe('refuses what Hetzner refuses, with Hetzner\'s codes', () => {
+    const refused = async (method: string, path: string, body?: unknown) => {
+      const r = await call(api.url, method, path, body);
+      return { status: r.status, code: r.body?.error?.code, field: r.body?.error?.details?.fields?.[0]?.name };
+    };
+
+    test('fails if a zone is a subdomain (Hetzner DNS has no subzones) or an rrset name ends with the zone name', async () => {
+      expect(await refused('POST', '/zones', { name: 'tenants.example.com', mode: 'primary' })).toEqual({ status: 400, code: 'invalid_input', field: 'name' });
+      await ok(api.url, 'POST', '/zones', { name: 'example.com', mode: 'primary' });
+      expect(await refused('POST', '/zones/example.com/rrsets', { name: 'acme.example.com', type: 'A', records: [{ value: '192.0.2.1' }] })).toEqual({ status: 400, code: 'invalid_input', field: 'name' });
+      await ok(api.url, 'POST', '/zones/example.com/rrsets', { name: 'acme.tenants', type: 'A', records: [{ value: '192.0.2.1' }] });
+      await ok(api.url, 'POST', '/zones', { name: 'example.org', mode: 'secondary', primary_nameservers: [{ address: '198.51.100.53' }] });
+      expect(await refused('POST', '/zones/example.org/rrsets', { name: 'www', type: 'A', records: [{ value: '192.0.2.1' }] })).toMatchObject({ status: 422, code: 'incorrect_zone_mode' });
+      expect(api.state.zones.map((z) => z.name)).toEqual(['example.com', 'example.org']);
+    });
+
+    test('fails if a server name is not an RFC 1123 hostname, at create and at rename', async () => {
+      expect(await refused('POST', '/servers', { name: 'my_server', server_type: 'cx22', image: 'ubuntu-24.04' })).toEqual({ status: 400, code: 'invalid_input', field: 'name' });
+      const s = await server('web-1');
+      expect(await refused('PUT', `/servers/${s.id}`, { name: 'web_1' })).toEqual({ status: 400, code: 'invalid_input', field: 'name' });
+      expect(api.state.servers.map((x) => x.name)).toEqual(['web-1']);
+    });
+
+    test('fails if a request sends the removed datacenter field; it is not answered either', async () => {
+      expect(await refused('POST', '/servers', { name: 'dc', server_type: 'cx22', image: 'ubuntu-24.04', datacenter: 'nbg1-dc3' })).toEqual({ status: 400, code: 'invalid_input', field: 'datacenter' });
+      expect(await refused('POST', '/primary_ips', { name: 'ip', type: 'ipv4', datacenter: 'nbg1-dc3' })).toEqual({ status: 400, code: 'invalid_input', field: 'datacenter' });
+      const s = await server('web-1');
+      expect(s).not.toHaveProperty('datacenter');
+      expect(s.location.name).toBe('nbg1');
+      expect((await ok(api.url, 'GET', `/primary_ips/${s.public_net.ipv4.id}`)).primary_ip).not.toHaveProperty('datacenter');
+    });
+
+    test('fails if a firewall is applied to a server without a public interface, or to one server twice', async () => {
+      const n = await net('n');
+      const priv = await server('private-1', {}, { networks: [n.id], public_net: { enable_ipv4: false, enable_ipv6: false } });
+      const pub = await server('public-1');
+      const fw = (await ok(api.url, 'POST', '/firewalls', { name: 'fw' })).firewall;
+      expect(await refused('POST', `/firewalls/${fw.id}/actions/apply_to_resources`, { apply_to: [{ type: 'server', server: { id: priv.id } }] })).toMatchObject({ status: 422, code: 'private_net_only_server' });
+      expect(await refused('POST', '/firewalls', { name: 'fw2', apply_to: [{ type: 'server', server: { id: pub.id } }, { type: 'server', server: { id: pub.id } }] })).toMatchObject({ status: 422, code: 'server_already_added' });
+      expect(await refused('POST', '/servers', { name: 'private-2', server_type: 'cx22', image: 'ubuntu-24.04', networks: [n.id], public_net: { enable_ipv4: false, enable_ipv6: false }, firewalls: [{ firewall: fw.id }] })).toMatchObject({ status: 422, code: 'private_net_only_server' });
+      expect(api.state.firewalls.map((f) => [f.name, f.apply_to])).toEqual([['fw', []]]);
+      expect(api.state.servers.map((x) => x.name)).toEqual(['private-1', 'public-1']);
+    });
+
+    test('fails if a network would hold a 101st server', async () => {
+      const n = await net('big', {}, '10.7.0.0/16');
+      for (let i = 1; i <= 100; i++) await server(`s-${i}`, {}, { networks: [n.id] });
+      expect(await refused('POST', '/servers', { name: 's-101', server_type: 'cx22', image: 'ubuntu-24.04', networks: [n.id] })).toMatchObject({ status: 403, code: 'resource_limit_exceeded' });
+      const lone = await server('lone');
+      expect(await refused('POST', `/servers/${lone.id}/actions/attach_to_network`, { network: n.id })).toMatchObject({ status: 403, code: 'resource_limit_exceeded' });
+      expect((await ok(api.url, 'GET', `/networks/${n.id}`)).network.servers).toHaveLength(100);
+    });
+
+    test('fails if an assigned primary IP is deleted (must_be_unassigned, since 2026-05-01)', async () => {
+      const s = await server('web-1');
+      expect(await refused('DELETE', `/primary_ips/${s.public_net.ipv4.id}`)).toMatchObject({ status: 422, code: 'must_be_unassigned' });
+      expect(api.state.primary_ips).toHaveLength(2);
+    });
+  });
+
+  test('every family shares get, update (name and labels) and delete with delete protection', async () => {
+    const n = await net('n1', { a: '1' });
+    const v = (await ok(api.url, 'POST', '/volumes', { name: 'v1', size: 10, location: 'nbg1' })).volume;
+    const pg = (await ok(api.url, 'POST', '/placement_groups', { name: 'pg1', type: 'spread' })).placement_group;
+    for (const [path, key, id] of [['networks', 'network', n.id], ['volumes', 'volume', v.id], ['placement_groups', 'placement_group', pg.id]] as const) {
+      const renamed = (await ok(api.url, 'PUT', `/${path}/${id}`, { name: `${key.replace('_', '-')}-new`, labels: { b: '2' } }))[key];
+      expect([renamed.name, renamed.labels]).toEqual([`${key.replace('_', '-')}-new`, { b: '2' }]);
+      expect((await ok(api.url, 'GET', `/${path}/${id}`))[key].name).toBe(`${key.replace('_', '-')}-new`);
+      expect((await call(api.url, 'PUT', `/${path}/${id}`, { name: 'has space' })).body.error.code).toBe('invalid_input');
+    }
+    await ok(api.url, 'POST', `/volumes/${v.id}/actions/change_protection`, { delete: true });
+    expect((await call(api.url, 'DELETE', `/volumes/${v.id}`)).body.error.code).toBe('protected');
+    expect((await call(api.url, 'DELETE', `/networks/${n.id}`)).status).toBe(204);
+    expect((await call(api.url, 'GET', `/networks/${n.id}`)).body.error.code).toBe('not_found');
+    expect(api.state.volumes).toHaveLength(1);
+  });
+
   test('lists paginate with Hetzner\'s meta block', async () => {
     for (let i = 1; i <= 7; i++) await ok(api.url, 'POST', '/placement_groups', { name: `pg-${i}`, type: 'spread' });
     const page = (await ok(api.url, 'GET', '/placement_groups?per_page=3&page=2'));
@@ -201,7 +278,7 @@ describe('the local Hetzner Cloud API', () => {
     expect((await ok(api.url, 'GET', `/servers/${s.server.id}/actions`)).actions.map((a: any) => a.command)).toEqual(['create_server', 'start_server']);
   });
 
-  test('faults: 429 is rate_limit_exceeded with rate-limit headers; a "before" fault changes nothing; an "after" fault loses the answer only', async () => {
+  test('faults: 429 is rate_limit_exceeded with rate-limit headers; 423 is locked and 409 conflict, with their codes; a "before" fault changes nothing; an "after" fault loses the answer only', async () => {
     api.faults.add({ method: 'GET', path: '/servers', status: 429, nth: 1 });
     const limited = await fetch(`${api.url}/servers`, { headers: { Authorization: 'Bearer x' } });
     expect(limited.status).toBe(429);
@@ -214,10 +291,15 @@ describe('the local Hetzner Cloud API', () => {
     expect(refused.body.error.code).toBe('server_error');
     expect(api.state.networks).toEqual([]);
 
+    api.faults.add({ method: 'POST', path: '/servers/*/actions/poweron', status: 423, nth: 1 });
+    api.faults.add({ method: 'PUT', path: '/networks/*', status: 409, nth: 1 });
+    expect(await call(api.url, 'POST', '/servers/100001/actions/poweron')).toEqual({ status: 423, body: { error: { code: 'locked', message: expect.stringContaining('locked'), details: {} } } });
+    expect(await call(api.url, 'PUT', '/networks/200001', { labels: {} })).toEqual({ status: 409, body: { error: { code: 'conflict', message: expect.stringContaining('please retry'), details: {} } } });
+
     api.faults.add({ method: 'POST', path: '/ssh_keys', status: 503, nth: 1, when: 'after' });
     const lost = await call(api.url, 'POST', '/ssh_keys', { name: 'k', public_key: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHq7Bj0mZSP0kH0m2g5Yb0r7sGm4o2d1tY8Jb8rCq8f1' });
     expect(lost.status).toBe(503);
     expect(api.state.ssh_keys.map((k) => k.name)).toEqual(['k']);
-    expect(api.faults.injected.map((f) => f.status)).toEqual([429, 500, 503]);
+    expect(api.faults.injected.map((f) => f.status)).toEqual([429, 500, 423, 409, 503]);
   });
 });

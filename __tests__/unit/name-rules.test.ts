@@ -51,7 +51,7 @@ describe('generated names', () => {
   });
 
   test('lists every name a tenant file makes, with the field that makes it', () => {
-    expect(generatedNames(input, 'example.com').map((n) => `${n.kind} ${n.name} @${n.path.join('.')}`)).toEqual([
+    expect(generatedNames(input, { zone: 'example.com' }).map((n) => `${n.kind} ${n.name} @${n.path.join('.')}`)).toEqual([
       'network tenant-acme-net @id',
       'firewall tenant-acme-fw @id',
       'volume tenant-acme-data @id',
@@ -63,7 +63,7 @@ describe('generated names', () => {
       'database tenant_acme @id',
       'database role tenant_acme_user @id',
     ]);
-    expect(generatedNames(input, 'example.com').map(nameProblem).filter(Boolean)).toEqual([]);
+    expect(generatedNames(input, { zone: 'example.com' }).map(nameProblem).filter(Boolean)).toEqual([]);
   });
 
   test('fails if a name is refused where it is used, saying which name', () => {

@@ -56,14 +56,14 @@ describe('platform defaults', () => {
 
   test('fails if defaults.server_type or defaults.image does not exist, at their lines', () => {
     expect(platform('  location: nbg1\n  server_type: cx21\n  image: debain-12\n')).toEqual([
-      `_platform.yaml:7:16: defaults.server_type: unknown server type "cx21" (did you mean "cx23"?); allowed in nbg1: ${C.typesIn('nbg1').join(', ')} (catalogue of ${C.date}, approximate)`,
-      `_platform.yaml:8:10: defaults.image: unknown image "debain-12" (did you mean "debian-12"?); allowed: ${C.imageNames().join(', ')}, or the numeric id of a snapshot (catalogue of ${C.date}, approximate)`,
+      `_platform.yaml:8:16: defaults.server_type: unknown server type "cx21" (did you mean "cx23"?); allowed in nbg1: ${C.typesIn('nbg1').join(', ')} (catalogue of ${C.date}, approximate)`,
+      `_platform.yaml:9:10: defaults.image: unknown image "debain-12" (did you mean "debian-12"?); allowed: ${C.imageNames().join(', ')}, or the numeric id of a snapshot (catalogue of ${C.date}, approximate)`,
     ]);
   });
 
   test('fails if defaults.server_type is not offered in defaults.location', () => {
     expect(platform('  location: hil\n  server_type: cx22\n')).toEqual([
-      `_platform.yaml:7:16: defaults.server_type: server type "cx22" (x86) is not offered in hil; it is offered in fsn1, hel1, nbg1; allowed in hil: ${C.typesIn('hil').join(', ')} (catalogue of ${C.date}, approximate)`,
+      `_platform.yaml:8:16: defaults.server_type: server type "cx22" (x86) is not offered in hil; it is offered in fsn1, hel1, nbg1; allowed in hil: ${C.typesIn('hil').join(', ')} (catalogue of ${C.date}, approximate)`,
     ]);
   });
 });

@@ -145,7 +145,7 @@ describe('npm run tenant:new', () => {
   test('fails if the platform file is invalid, and writes nothing', () => {
     fs.writeFileSync(fleet('_platform.yaml'), 'dns: { zone: "not a zone" }\n');
     expect(runTenantNew(['newco'], env()).lines).toEqual([
-      'fleet/_platform.yaml:1:14: dns.zone: "not a zone" is not allowed; allowed: a DNS zone name such as tenants.example.com',
+      'fleet/_platform.yaml:1:14: dns.zone: "not a zone" is not allowed; allowed: a registered domain such as example.com or example.co.uk (the rest of a longer name goes into dns.suffix)',
       'tenant:new: fix fleet/_platform.yaml first',
       'nothing was written',
     ]);

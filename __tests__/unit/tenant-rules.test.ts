@@ -179,10 +179,30 @@ describe('tenant rules', () => {
     ]);
   });
 
+  describe('DNS names (Hetzner DNS has no subzones)', () => {
+    test('fails if the platform zone is a subdomain, pointing at dns.suffix', () => {
+      expect(lines('platform-subzone')).toEqual([
+        'platform-subzone/_platform.yaml:3:9: dns.zone: "tenants.example.com" is a subdomain of example.com; Hetzner DNS has no subzones; allowed: a registered domain such as example.com or example.co.uk (the rest of a longer name goes into dns.suffix)',
+      ]);
+    });
+
+    test('fails if the platform suffix ends with the zone name', () => {
+      expect(lines('platform-suffix')).toEqual([
+        'platform-suffix/_platform.yaml:4:11: dns.suffix: "tenants.example.co.uk" ends with the zone name example.co.uk; names inside a zone are relative to it; allowed: the labels between a record name and the zone (tenants, for acme.tenants.example.co.uk)',
+      ]);
+    });
+
+    test('fails if a record name ends with the zone name', () => {
+      expect(lines('rules', 'dns-zone-name.yaml')).toEqual([
+        'rules/dns-zone-name.yaml:8:13: dns.records[0].name: "www.example.com" ends with the zone name example.com; names inside a zone are relative to it; allowed: a name relative to the platform zone example.com (acme, not acme.example.com)',
+      ]);
+    });
+  });
+
   test('reports every problem of a platform file in one pass', () => {
     expect(lines('platform-broken')).toEqual([
       'platform-broken/_platform.yaml:2:13: managed_by: "Hetzner Tenants" cannot be used as the managed_by label; allowed: empty or 1-63 characters, letters and digits at both ends, only "-", "_", "." inside',
-      'platform-broken/_platform.yaml:5:3: dns.tll: unknown key "tll" (did you mean "ttl"?); allowed keys: zone, ttl',
+      'platform-broken/_platform.yaml:5:3: dns.tll: unknown key "tll" (did you mean "ttl"?); allowed keys: zone, suffix, ttl',
       'platform-broken/_platform.yaml:7:27: sources.gateway[1]: "203.0.113.300" is not an IPv4 or IPv6 address or CIDR; allowed: an IPv4/IPv6 address or CIDR such as 203.0.113.0/24',
       'platform-broken/_platform.yaml:8:16: warning: sources.management[0]: "198.51.100.7/28" has host bits set; normalized to 198.51.100.0/28 (write that to silence this warning)',
       'platform-broken/_platform.yaml:10:27: quotas.max_servers_per_tenant: 500 is out of range; allowed: an integer 1..100',

@@ -120,6 +120,17 @@ describe.each(fleet.tenants.map((t) => [t.id]))('TenantStack %s', (id) => {
     expect(rules).toContainEqual(expect.objectContaining({ direction: 'in', protocol: 'tcp', port: 'any', source_ips: [t.networkCidr] }));
   });
 
+  it('names each rrset <record>.tenants inside the registered zone example.com (Hetzner DNS has no subzones)', () => {
+    const expected: Record<string, string[]> = { acme: ['acme.tenants', 'db.acme.tenants'], globex: ['globex.tenants'], initech: [] };
+    const rrsets = of('hcloud_zone_rrset');
+    expect([...new Set(rrsets.map((r) => r.config.name))].sort()).toEqual(expected[t.id]);
+    for (const rr of rrsets) {
+      expect(rr.config.zone).toBe('example.com');
+      expect(rr.config.name).not.toMatch(/example\.com$/);
+    }
+    expect(t.dnsRecords.map((r) => r.fqdn).sort()).toEqual(expected[t.id].map((n) => `${n}.example.com`));
+  });
+
   it('creates DNS A and AAAA rrsets pointing at the target servers', () => {
     const rrsets = of('hcloud_zone_rrset');
     expect(rrsets).toHaveLength(t.dnsRecords.length * 2);

@@ -28,14 +28,15 @@ describe('readSnapshot', () => {
     await ok(api.url, 'POST', '/servers', { name: 'intruder', server_type: 'cx22', image: 'ubuntu-24.04', location: 'nbg1', networks: [net.id] });
     await ok(api.url, 'POST', '/servers', { name: 'unrelated', server_type: 'cx22', image: 'ubuntu-24.04', labels: { owner: 'someone-else' } });
     await ok(api.url, 'POST', '/volumes', { name: 'tenant-b-data', size: 10, location: 'nbg1', labels: labels('b') });
-    await ok(api.url, 'POST', '/zones', { name: 'tenants.example.com', mode: 'primary' });
-    await ok(api.url, 'POST', '/zones/tenants.example.com/rrsets', { name: 'a', type: 'A', records: [{ value: '192.0.2.1' }], labels: labels('a') });
+    // The platform zone is a registered domain; tenant records carry the platform suffix (Hetzner DNS has no subzones).
+    await ok(api.url, 'POST', '/zones', { name: 'example.com', mode: 'primary' });
+    await ok(api.url, 'POST', '/zones/example.com/rrsets', { name: 'a.tenants', type: 'A', records: [{ value: '192.0.2.1' }], labels: labels('a') });
 
-    const snap = await readSnapshot(client, { managedBy: 'hetzner-tenants', tenantIds: ['a', 'b'], zone: 'tenants.example.com' });
+    const snap = await readSnapshot(client, { managedBy: 'hetzner-tenants', tenantIds: ['a', 'b'], zone: 'example.com' });
     expect(snap.servers.map((s) => s.name).sort()).toEqual(['intruder', 'tenant-a-app-1']);
     expect(snap.firewalls.map((f) => f.name)).toEqual(['hand-made']);
     expect(snap.networks.map((n) => n.name)).toEqual(['tenant-a-net']);
-    expect(snap.others.map((o) => `${o.kind} ${o.name}`).sort()).toEqual(['rrset a/A in tenants.example.com', 'volume tenant-b-data']);
+    expect(snap.others.map((o) => `${o.kind} ${o.name}`).sort()).toEqual(['rrset a.tenants/A in example.com', 'volume tenant-b-data']);
     expect(api.requests.filter((r) => r.method === 'GET' && r.path === '/servers').every((r) => r.query.includes('label_selector'))).toBe(true);
   });
 
@@ -52,7 +53,7 @@ describe('readSnapshot', () => {
   });
 
   test('a missing platform zone is no error: its rrsets are simply not checked', async () => {
-    const snap = await readSnapshot(client, { managedBy: 'hetzner-tenants', tenantIds: [], zone: 'nowhere.example.com' });
+    const snap = await readSnapshot(client, { managedBy: 'hetzner-tenants', tenantIds: [], zone: 'nowhere.example' });
     expect(snap.others).toEqual([]);
   });
 

@@ -4,9 +4,9 @@
  */
 import { parseCidr } from '../cidr';
 import type { Diagnostic } from '../diagnostics';
+import { rrsetNameProblem, ZONE_ALLOWED, zoneNameProblem } from '../dns-names';
 import { labelValueProblem } from '../hetzner';
 import { checkPlatformDefaults } from './catalogue-rules';
-import { checkZoneNameLength } from './dns-name-rules';
 import { hostBitsWarning, SOURCE_NAME } from './firewall-input';
 import type { Platform } from './model';
 import type { PlatformFile } from './schema';
@@ -28,9 +28,14 @@ export function checkPlatform(input: PlatformFile, file: string): { platform: Pl
       }
     });
   }
-  checkZoneNameLength(input.dns.zone, emit);
   checkPlatformDefaults(input.defaults, emit);
   const problem = labelValueProblem(input.managed_by, 'the managed_by label');
   if (problem) emit(['managed_by'], problem);
+  const zoneProblem = zoneNameProblem(input.dns.zone);
+  if (zoneProblem) emit(['dns', 'zone'], `${zoneProblem}; allowed: ${ZONE_ALLOWED}`);
+  else if (input.dns.suffix !== undefined) {
+    const suffixProblem = rrsetNameProblem(input.dns.suffix, input.dns.zone);
+    if (suffixProblem) emit(['dns', 'suffix'], `${suffixProblem}; allowed: the labels between a record name and the zone (tenants, for acme.tenants.${input.dns.zone})`);
+  }
   return { platform: { ...input, sources, sourceFile: file }, diagnostics };
 }

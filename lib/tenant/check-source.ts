@@ -9,7 +9,7 @@
  */
 import type { ZodTypeAny } from 'zod';
 import type { Diagnostic, FieldPath } from '../diagnostics';
-import { dnsFqdn } from '../naming';
+import { dnsRecordFqdn } from '../naming';
 import type { FleetMember } from './check-fleet';
 import { checkPlatform } from './check-platform';
 import { generatedNames } from './generated-names';
@@ -91,7 +91,7 @@ const isDnsTarget = (p: FieldPath) => p.length === 4 && p[0] === 'dns' && p[1] =
 /** What the fleet-wide rules need of a (possibly salvaged) tenant file: only what is valid of it. */
 function fleetMember(file: string, input: TenantFile, isDropped: (p: FieldPath) => boolean, platform: Platform | undefined): FleetMember {
   const records: { fqdn: string; index: number }[] = [];
-  if (platform) input.dns.records.forEach((r, index) => records.push({ fqdn: dnsFqdn(r.name, platform.dns.zone), index }));
+  if (platform) input.dns.records.forEach((r, index) => records.push({ fqdn: dnsRecordFqdn(platform.dns, r.name), index }));
   const idValid = !isDropped(['id']);
   return {
     sourceFile: file,

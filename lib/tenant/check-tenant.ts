@@ -14,7 +14,9 @@ import { privateRangeProblem } from '../cidr';
 import { Diagnostic, didYouMean, FieldPath } from '../diagnostics';
 import { effectiveRuleCount, firewallRules } from '../firewall-rules';
 import { LIMITS, NETWORK_ZONE_BY_LOCATION, labelValueProblem } from '../hetzner';
-import { networkCidr } from '../naming';
+import { rrsetNameProblem, zoneNameProblem } from '../dns-names';
+import { dnsNameProblem } from '../name-rules';
+import { dnsRecordFqdn, dnsRecordName, networkCidr } from '../naming';
 import { worldOpenIngress } from '../world-open';
 import { resolveFirewall, ResolvedFirewall } from './firewall-input';
 import { checkServerGroups } from './catalogue-rules';
@@ -56,12 +58,12 @@ export function checkTenant(input: TenantFile, platform: Platform, file: string,
   if (input.volume && input.volume.size_gb > platform.quotas.max_volume_gb_per_tenant) {
     emit(['volume', 'size_gb'], `${input.volume.size_gb} GB exceeds the platform quota quotas.max_volume_gb_per_tenant; allowed: at most ${platform.quotas.max_volume_gb_per_tenant} GB per tenant`);
   }
-  checkDnsRecords(input, emit);
+  checkDnsRecords(input, platform.dns, emit);
   checkFirewall(input, firewall, emit);
 
   // Every generated name, once per field that produces it (a group's first name that is refused).
   const reported = new Set<string>();
-  for (const n of generatedNames(input, platform.dns.zone)) {
+  for (const n of generatedNames(input, platform.dns)) {
     const key = `${n.kind} ${JSON.stringify(n.path)}`;
     if (reported.has(key)) continue;
     const problem = nameProblem(n);
@@ -91,7 +93,7 @@ function checkServers(input: TenantFile, platform: Platform, emit: Emit): void {
 }
 
 /** DNS records: one per name, each pointing at a server group of the tenant. */
-function checkDnsRecords(input: TenantFile, emit: Emit): void {
+function checkDnsRecords(input: TenantFile, dns: Platform['dns'], emit: Emit): void {
   const groups: string[] = [];
   input.servers.forEach((g) => groups.push(g.name));
   const seen = new Map<string, number>();
@@ -102,7 +104,13 @@ function checkDnsRecords(input: TenantFile, emit: Emit): void {
       const names = [...new Set(groups)];
       const hint = didYouMean(r.target, names);
       emit(['dns', 'records', i, 'target'], `unknown server group "${r.target}"${hint ? ` (did you mean "${hint}"?)` : ''}; allowed: a server group of this tenant (${names.join(', ') || 'none defined'})`);
+      return;
     }
+    // A bad zone or suffix is reported once, in the platform file; a name too long for DNS
+    // once, with every generated name (generated-names.ts).
+    const tooLong = dnsNameProblem(dnsRecordFqdn(dns, r.name)) !== undefined;
+    const problem = zoneNameProblem(dns.zone) || tooLong ? undefined : rrsetNameProblem(dnsRecordName(r.name, dns.suffix), dns.zone);
+    if (problem) emit(['dns', 'records', i, 'name'], `${problem}; allowed: a name relative to the platform zone ${dns.zone} (acme, not acme.${dns.zone})`);
   });
 }
 

@@ -9,7 +9,7 @@
  */
 import type { FieldPath } from '../diagnostics';
 import { bucketNameProblem, dnsNameProblem, hetznerNameProblem, hostnameProblem, postgresNameProblem } from '../name-rules';
-import { bucketName, databaseName, databaseUser, dnsFqdn, firewallName, networkName, serverName, volumeName } from '../naming';
+import { bucketName, databaseName, databaseUser, dnsRecordFqdn, firewallName, networkName, serverName, volumeName } from '../naming';
 import type { TenantFile } from './schema';
 
 /** What a name names; also its namespace: names must be unique per kind across the fleet. */
@@ -41,7 +41,7 @@ export type NameInput = Pick<TenantFile, 'id' | 'servers' | 'volume' | 'dns' | '
  * Every name the tenant makes, in file order. DNS names need the platform
  * zone; without one they are left out.
  */
-export function generatedNames(input: NameInput, zone: string | undefined): GeneratedName[] {
+export function generatedNames(input: NameInput, dns: { readonly zone: string; readonly suffix?: string } | undefined): GeneratedName[] {
   const id = input.id;
   const names: GeneratedName[] = [
     { kind: 'network', name: networkName(id), path: ['id'] },
@@ -51,7 +51,7 @@ export function generatedNames(input: NameInput, zone: string | undefined): Gene
   input.servers.forEach((g, gi) => {
     for (let n = 1; n <= g.count; n++) names.push({ kind: 'server', name: serverName(id, g.name, n), path: ['servers', gi, 'name'] });
   });
-  if (zone !== undefined) input.dns.records.forEach((r, i) => names.push({ kind: 'DNS', name: dnsFqdn(r.name, zone), path: ['dns', 'records', i, 'name'] }));
+  if (dns !== undefined) input.dns.records.forEach((r, i) => names.push({ kind: 'DNS', name: dnsRecordFqdn(dns, r.name), path: ['dns', 'records', i, 'name'] }));
   if (input.storage.minio) names.push({ kind: 'bucket', name: bucketName(id), path: ['id'] });
   if (input.storage.postgres) {
     names.push({ kind: 'database', name: databaseName(id), path: ['id'] }, { kind: 'database role', name: databaseUser(id), path: ['id'] });

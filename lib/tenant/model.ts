@@ -35,8 +35,10 @@ export interface ServerSpec {
 }
 
 export interface DnsRecordSpec {
-  /** Name inside the platform zone. */
+  /** Name inside the platform zone, with the platform's dns.suffix: `acme.tenants`. */
   readonly name: string;
+  /** The name as the tenant file gives it: `acme`. */
+  readonly record: string;
   readonly fqdn: string;
   /** Name of the server the record points at. */
   readonly server: string;

@@ -8,7 +8,7 @@
 import { ipv4Host, privateRangeProblem, tryCidrRange } from '../cidr';
 import type { Diagnostic } from '../diagnostics';
 import { NETWORK_ZONE_BY_LOCATION } from '../hetzner';
-import { dnsFqdn, FIRST_SERVER_HOST, networkCidr, serverName, subnetCidr } from '../naming';
+import { dnsRecordFqdn, dnsRecordName, FIRST_SERVER_HOST, networkCidr, serverName, subnetCidr } from '../naming';
 import { checkTenant } from './check-tenant';
 import { resolveFirewall } from './firewall-input';
 import type { DnsRecordSpec, Platform, ServerSpec, Tenant } from './model';
@@ -44,7 +44,7 @@ export function tenantDnsRecords(input: Pick<TenantFile, 'id' | 'servers' | 'dns
   const records: DnsRecordSpec[] = [];
   input.dns.records.forEach((r) => {
     if (!groups.has(r.target)) return;
-    records.push({ name: r.name, fqdn: dnsFqdn(r.name, platform.dns.zone), server: serverName(input.id, r.target, 1), ttl: r.ttl ?? platform.dns.ttl });
+    records.push({ name: dnsRecordName(r.name, platform.dns.suffix), record: r.name, fqdn: dnsRecordFqdn(platform.dns, r.name), server: serverName(input.id, r.target, 1), ttl: r.ttl ?? platform.dns.ttl });
   });
   return records;
 }

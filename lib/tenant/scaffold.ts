@@ -4,7 +4,7 @@
  * Pure; `npm run tenant:new` (app/new-command.ts) writes it.
  */
 import { describeLocations, LIMITS, NETWORK_ZONE_BY_LOCATION } from '../hetzner';
-import { bucketName, collectionName, databaseName, databaseUser, dnsFqdn, networkCidr, serverName, subnetCidr } from '../naming';
+import { bucketName, collectionName, databaseName, databaseUser, dnsRecordFqdn, networkCidr, serverName, subnetCidr } from '../naming';
 import { serverTypeFor } from './catalogue-rules';
 import type { Platform, Tenant } from './model';
 
@@ -69,7 +69,7 @@ export function scaffoldTenant(input: ScaffoldInput): string {
     'dns:',
     '  records: []',
     '  # records:',
-    `  #   - name: ${id.padEnd(13)} # ${dnsFqdn(id, platform.dns.zone)} -> ${serverName(id, 'app', 1)}`,
+    `  #   - name: ${id.padEnd(13)} # ${dnsRecordFqdn(platform.dns, id)} -> ${serverName(id, 'app', 1)}`,
     '  #     target: app',
     '',
     '# Traffic inside the tenant network is always allowed. Addresses: CIDRs, IPs, or the',

@@ -5,6 +5,7 @@
  * fleet-wide ones in `check-fleet.ts`.
  */
 import { z } from 'zod';
+import { ZONE_ALLOWED } from '../dns-names';
 import { describeLocations, LIMITS, LOCATIONS, Location } from '../hetzner';
 
 const ID = /^[a-z][a-z0-9-]{0,28}[a-z0-9]$|^[a-z]$/;
@@ -19,6 +20,7 @@ const TOKEN_ENV_ALLOWED = 'an environment variable name ending in _HCLOUD_TOKEN,
 const ID_ALLOWED = 'lowercase letters, digits and "-", starting with a letter, ending with a letter or digit, at most 30 characters (it is used in labels and DNS names)';
 const SHORT_NAME_ALLOWED = 'lowercase letters, digits and "-", starting with a letter, at most 24 characters';
 const DNS_NAME_ALLOWED = 'a DNS name inside the platform zone: dot-separated labels of lowercase letters, digits and "-"';
+const SUFFIX_ALLOWED = 'dot-separated labels of lowercase letters, digits and "-" (e.g. tenants), not ending with the zone';
 const PORT_ALLOWED = 'a port 1-65535 (443), a range ("80-85") or "any"';
 const ADDRESS_ALLOWED = 'a list of CIDRs (203.0.113.0/24), IPs, or names of platform `sources`';
 
@@ -117,7 +119,7 @@ export const tenantFileSchema = z
           .array(
             z
               .object({
-                /** Name inside the platform zone: `acme` -> acme.<zone>. */
+                /** Name inside the platform zone: `acme` -> acme.<dns.suffix>.<zone>. */
                 name: z.string().regex(DNS_NAME, { message: DNS_NAME_ALLOWED }).describe(DNS_NAME_ALLOWED),
                 /** Server group whose first server the record points at. */
                 target: z.string().describe('the name of one of this tenant\'s server groups'),
@@ -173,11 +175,20 @@ export const platformFileSchema = z
     managed_by: z.string().default('hetzner-tenants'),
     dns: z
       .object({
-        /** The platform zone; tenant records live inside it. */
+        /**
+         * The platform zone, a registered domain (`example.com`): Hetzner DNS has no
+         * subzones. Tenant records live inside it. Checked in rules.ts (lib/dns-names.ts).
+         */
         zone: z
           .string()
-          .regex(DNS_NAME, { message: 'a DNS zone name such as tenants.example.com' })
-          .describe('a DNS zone name such as tenants.example.com'),
+          .regex(DNS_NAME, { message: ZONE_ALLOWED })
+          .describe(ZONE_ALLOWED),
+        /**
+         * Appended to every tenant record name: with `tenants`, record `acme` is
+         * `acme.tenants` in the zone, i.e. acme.tenants.example.com.
+         * @default - none: records sit directly below the zone
+         */
+        suffix: z.string().regex(DNS_NAME, { message: SUFFIX_ALLOWED }).describe(SUFFIX_ALLOWED).optional(),
         /** @default 300 */
         ttl: z.number().int().min(60).max(86400).default(300),
       })

@@ -8,17 +8,21 @@
  * lists them. Limits (FACTS): 50 rules and 500 effective rules per firewall
  * (a rule counts once per address it names), 5 firewalls per server.
  *
- * Simplification: Hetzner applies firewalls only to public interfaces and
- * refuses direct application to a server without one
- * (`private_net_only_server`); we accept it and list the server as covered.
+ * Hetzner applies firewalls to public interfaces only: applying one directly
+ * to a server without a public IP is refused (`private_net_only_server`), and
+ * naming a server twice in one request is refused (`server_already_added`).
+ *
+ * Simplification: a label selector still lists a matching server without a
+ * public interface as covered (what Hetzner shows for one is not documented).
  */
 import { createAction, registerResourceActions, renderAction } from '../actions';
-import { ApiError, invalidInput, uniqueness } from '../errors';
+import { ApiError, invalidInput } from '../errors';
 import { LabelSelectorError, parseLabelSelector } from '../label-selector';
-import { listResponse, recordById } from '../pagination';
+import { recordById } from '../pagination';
 import { firewallsOfServer, serversOfApplyTo } from '../relations';
+import { registerResourceRoutes, requireUniqueName } from '../resource-routes';
 import type { Router } from '../router';
-import type { ApiState, ApplyToRecord, FirewallRecord, FirewallRuleRecord, Store } from '../state';
+import type { ApiState, ApplyToRecord, FirewallRecord, FirewallRuleRecord, ServerRecord, Store } from '../state';
 import * as v from '../validate';
 
 export const MAX_RULES = 50;
@@ -101,15 +105,27 @@ export function parseRules(raw: unknown, field = 'rules'): FirewallRuleRecord[] 
   return rules;
 }
 
-/** Validates apply_to entries (server exists; selector parses). */
+/** Throws private_net_only_server unless the server has a public IPv4 or IPv6: firewalls filter public interfaces only. */
+export function requirePublicInterface(server: ServerRecord, field: string): void {
+  if (server.ipv4 === null && server.ipv6 === null) {
+    throw new ApiError('private_net_only_server', `server ${server.id} (${field}) has no public interface; firewalls apply to public interfaces only`);
+  }
+}
+
+/** Validates apply_to entries (server exists, has a public interface, is named once; selector parses). */
 function parseApplyTo(state: ApiState, raw: unknown, field: string): ApplyToRecord[] {
   if (raw === undefined || raw === null) return [];
   if (!Array.isArray(raw)) throw invalidInput(field, 'must be a list');
+  const seen = new Set<number>();
   return raw.map((a: any, i): ApplyToRecord => {
     const f = `${field}[${i}]`;
     if (a?.type === 'server') {
       const id = a.server?.id;
-      if (!state.servers.some((s) => s.id === id)) throw new ApiError('firewall_resource_not_found', `server ${String(id)} (${f}) not found`);
+      const server = state.servers.find((s) => s.id === id);
+      if (!server) throw new ApiError('firewall_resource_not_found', `server ${String(id)} (${f}) not found`);
+      if (seen.has(server.id)) throw new ApiError('server_already_added', `server ${server.id} is named more than once in ${field}`);
+      seen.add(server.id);
+      requirePublicInterface(server, f);
       return { type: 'server', server: { id } };
     }
     if (a?.type === 'label_selector') {
@@ -152,12 +168,20 @@ function firewallActions(store: Store, fw: FirewallRecord, command: string, entr
 export function registerFirewalls(router: Router): void {
   registerResourceActions(router, 'firewalls', 'firewall');
 
-  router.get('/firewalls', (r) => listResponse('firewalls', r.store.state.firewalls, r.query, (fw) => renderFirewall(r.store.state, fw)));
+  registerResourceRoutes(router, {
+    collection: 'firewalls',
+    kind: 'firewall',
+    records: (s) => s.firewalls,
+    render: renderFirewall,
+    remove: (_store, fw) => {
+      if (fw.apply_to.length > 0) throw new ApiError('resource_in_use', `firewall ${fw.id} is still applied; remove it from its resources first`);
+    },
+  });
 
   router.post('/firewalls', (r) => {
     const s = r.store.state;
     const name = v.resourceName(r.body);
-    if (s.firewalls.some((f) => f.name === name)) throw uniqueness('firewall', 'name', name);
+    requireUniqueName(s.firewalls, name, 'firewall');
     const fw: FirewallRecord = {
       id: r.store.nextId('firewall'),
       name,
@@ -176,28 +200,6 @@ export function registerFirewalls(router: Router): void {
     const actions = [renderAction(createAction(r.store, 'set_firewall_rules', [{ id: fw.id, type: 'firewall' }]))];
     if (fw.apply_to.length) actions.push(...firewallActions(r.store, fw, 'apply_firewall', fw.apply_to));
     return { status: 201, body: { firewall: renderFirewall(s, fw), actions } };
-  });
-
-  router.get('/firewalls/{id}', (r) => ({ status: 200, body: { firewall: renderFirewall(r.store.state, recordById(r.store.state.firewalls, r.params.id, 'firewall')) } }));
-
-  router.put('/firewalls/{id}', (r) => {
-    const s = r.store.state;
-    const fw = recordById(s.firewalls, r.params.id, 'firewall');
-    const name = v.optionalString(r.body, 'name');
-    if (name !== undefined && name !== fw.name) {
-      if (s.firewalls.some((x) => x.name === name)) throw uniqueness('firewall', 'name', name);
-      fw.name = v.resourceName(r.body);
-    }
-    if (r.body.labels !== undefined) fw.labels = v.labels(r.body.labels);
-    return { status: 200, body: { firewall: renderFirewall(s, fw) } };
-  });
-
-  router.delete('/firewalls/{id}', (r) => {
-    const s = r.store.state;
-    const fw = recordById(s.firewalls, r.params.id, 'firewall');
-    if (fw.apply_to.length > 0) throw new ApiError('resource_in_use', `firewall ${fw.id} is still applied; remove it from its resources first`);
-    s.firewalls = s.firewalls.filter((x) => x !== fw);
-    return { status: 204 };
   });
 
   router.post('/firewalls/{id}/actions/set_rules', (r) => {

@@ -10,9 +10,10 @@
  * subnet is the first address of the network range.
  */
 import { actionBody, createAction, registerResourceActions } from '../actions';
-import { ApiError, invalidInput, protectedError, uniqueness } from '../errors';
-import { listResponse, recordById } from '../pagination';
+import { ApiError, invalidInput, uniqueness } from '../errors';
+import { recordById } from '../pagination';
 import { serversInNetwork } from '../relations';
+import { registerResourceRoutes, requireUniqueName } from '../resource-routes';
 import type { Router } from '../router';
 import type { ApiState, NetworkRecord, ServerRecord, Store, SubnetRecord } from '../state';
 import * as v from '../validate';
@@ -152,12 +153,25 @@ function networkAction(store: Store, n: NetworkRecord, command: string) {
 export function registerNetworks(router: Router): void {
   registerResourceActions(router, 'networks', 'network');
 
-  router.get('/networks', (r) => listResponse('networks', r.store.state.networks, r.query, (n) => renderNetwork(r.store.state, n)));
+  registerResourceRoutes(router, {
+    collection: 'networks',
+    kind: 'network',
+    records: (s) => s.networks,
+    render: renderNetwork,
+    update: (n, body) => {
+      const expose = v.optionalBool(body, 'expose_routes_to_vswitch');
+      if (expose !== undefined) n.expose_routes_to_vswitch = expose;
+    },
+    // "If there are Servers attached they will be detached in the background." (API reference)
+    remove: (store, n) => {
+      detachAllServers(store.state, n.id);
+    },
+  });
 
   router.post('/networks', (r) => {
     const s = r.store.state;
     const name = v.resourceName(r.body);
-    if (s.networks.some((n) => n.name === name)) throw uniqueness('network', 'name', name);
+    requireUniqueName(s.networks, name, 'network');
     const range = networkRange('ip_range', r.body.ip_range);
     if (range.prefix > 24) throw invalidInput('ip_range', 'the network must be /24 or larger');
     const draft = { ip_range: `${v.intToIpv4(range.base)}/${range.prefix}`, subnets: [] as SubnetRecord[] };
@@ -176,32 +190,6 @@ export function registerNetworks(router: Router): void {
     };
     s.networks.push(net);
     return { status: 201, body: { network: renderNetwork(s, net) } };
-  });
-
-  router.get('/networks/{id}', (r) => ({ status: 200, body: { network: renderNetwork(r.store.state, recordById(r.store.state.networks, r.params.id, 'network')) } }));
-
-  router.put('/networks/{id}', (r) => {
-    const s = r.store.state;
-    const n = recordById(s.networks, r.params.id, 'network');
-    const name = v.optionalString(r.body, 'name');
-    if (name !== undefined && name !== n.name) {
-      if (s.networks.some((x) => x.name === name)) throw uniqueness('network', 'name', name);
-      n.name = v.resourceName(r.body);
-    }
-    if (r.body.labels !== undefined) n.labels = v.labels(r.body.labels);
-    const expose = v.optionalBool(r.body, 'expose_routes_to_vswitch');
-    if (expose !== undefined) n.expose_routes_to_vswitch = expose;
-    return { status: 200, body: { network: renderNetwork(s, n) } };
-  });
-
-  router.delete('/networks/{id}', (r) => {
-    const s = r.store.state;
-    const n = recordById(s.networks, r.params.id, 'network');
-    if (n.protection.delete) throw protectedError('network', n.id, 'delete');
-    // "If there are Servers attached they will be detached in the background." (API reference)
-    detachAllServers(s, n.id);
-    s.networks = s.networks.filter((x) => x !== n);
-    return { status: 204 };
   });
 
   router.post('/networks/{id}/actions/add_subnet', (r) => {

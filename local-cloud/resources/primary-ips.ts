@@ -4,16 +4,21 @@
  * created with public_net enabled and no given IP gets an auto-deleting
  * primary IP (createPrimaryIp below), as on Hetzner.
  *
+ * As the API changelog has it: `datacenter` was removed on 2026-07-01 (not
+ * answered; refused on input, use `location`); an assigned primary IP cannot
+ * be deleted since 2026-05-01 (`must_be_unassigned`; unassign it first).
+ *
  * Addresses: IPv4 from 100.64.0.0/10 (shared address space, never routed to
  * the internet), IPv6 /64 networks from 2001:db8::/32 (documentation prefix).
  */
 import { actionBody, createAction, registerResourceActions } from '../actions';
-import { ApiError, invalidInput, protectedError, uniqueness } from '../errors';
-import { filterByField, listResponse, recordById } from '../pagination';
+import { ApiError, invalidInput } from '../errors';
+import { filterByField, recordById } from '../pagination';
+import { registerResourceRoutes, requireUniqueName } from '../resource-routes';
 import type { Router } from '../router';
 import type { ApiState, PrimaryIpRecord, ServerRecord, Store } from '../state';
 import * as v from '../validate';
-import { datacenterOf, findDatacenter, findLocation, renderLocation, requireLocation } from './catalog';
+import { findLocation, renderLocation, requireLocation } from './catalog';
 
 const IPV4_POOL_BASE = v.ipv4ToInt('100.64.0.0')!;
 
@@ -38,9 +43,14 @@ export function renderPrimaryIp(state: ApiState, p: PrimaryIpRecord) {
     blocked: false,
     created: p.created,
     location: renderLocation(loc),
-    // Deprecated by Hetzner in favour of `location`, still answered for older clients.
-    datacenter: datacenterOf(p.location),
   };
+}
+
+/** `datacenter` was removed from servers and primary IPs on 2026-07-01: refuse a request that still sends it. */
+export function refuseDatacenter(body: any): void {
+  if (body?.datacenter !== undefined && body?.datacenter !== null) {
+    throw invalidInput('datacenter', 'was removed from the API on 2026-07-01; use location (the part of the datacenter name before "-")');
+  }
 }
 
 export function createPrimaryIp(store: Store, init: { name: string; type: 'ipv4' | 'ipv6'; location: string; assignee_id: number | null; auto_delete: boolean; labels: Record<string, string> }): PrimaryIpRecord {
@@ -84,16 +94,27 @@ function ipAction(store: Store, p: PrimaryIpRecord, command: string, extra: { id
 export function registerPrimaryIps(router: Router): void {
   registerResourceActions(router, 'primary_ips', 'primary_ip');
 
-  router.get('/primary_ips', (r) =>
-    listResponse('primary_ips', r.store.state.primary_ips, r.query, (p) => renderPrimaryIp(r.store.state, p), {
-      filters: [(ps) => filterByField(ps, r.query, 'ip')],
-    }),
-  );
+  registerResourceRoutes(router, {
+    collection: 'primary_ips',
+    kind: 'primary_ip',
+    noun: 'primary IP',
+    records: (s) => s.primary_ips,
+    render: renderPrimaryIp,
+    filters: (q) => [(ps) => filterByField(ps, q, 'ip')],
+    update: (p, body) => {
+      const autoDelete = v.optionalBool(body, 'auto_delete');
+      if (autoDelete !== undefined) p.auto_delete = autoDelete;
+    },
+    remove: (_store, p) => {
+      if (p.assignee_id !== null) throw new ApiError('must_be_unassigned', `primary IP ${p.id} is assigned to server ${p.assignee_id}; unassign it first`);
+    },
+  });
 
   router.post('/primary_ips', (r) => {
     const s = r.store.state;
     const name = v.resourceName(r.body);
-    if (s.primary_ips.some((p) => p.name === name)) throw uniqueness('primary IP', 'name', name);
+    requireUniqueName(s.primary_ips, name, 'primary IP');
+    refuseDatacenter(r.body);
     const type = v.requiredString(r.body, 'type');
     if (type !== 'ipv4' && type !== 'ipv6') throw invalidInput('type', `"${type}" is not allowed; allowed: ipv4, ipv6`);
     const assigneeType = v.optionalString(r.body, 'assignee_type') ?? 'server';
@@ -101,8 +122,6 @@ export function registerPrimaryIps(router: Router): void {
     const assigneeId = v.optionalInt(r.body, 'assignee_id');
     const server = assigneeId !== undefined ? recordById(s.servers, assigneeId, 'server') : undefined;
     let location = v.optionalString(r.body, 'location');
-    const datacenter = v.optionalString(r.body, 'datacenter');
-    if (!location && datacenter) location = findDatacenter(datacenter)?.location.name ?? datacenter;
     if (!location && server) location = server.location;
     if (!location) throw invalidInput('location', 'is required unless assignee_id is given');
     requireLocation('location', location);
@@ -126,34 +145,6 @@ export function registerPrimaryIps(router: Router): void {
       action = createAction(r.store, 'assign_primary_ip', [{ id: p.id, type: 'primary_ip' }, { id: server.id, type: 'server' }]);
     }
     return { status: 201, body: { primary_ip: renderPrimaryIp(s, p), action: action && actionBody(action).body.action } };
-  });
-
-  router.get('/primary_ips/{id}', (r) => ({ status: 200, body: { primary_ip: renderPrimaryIp(r.store.state, recordById(r.store.state.primary_ips, r.params.id, 'primary_ip')) } }));
-
-  router.put('/primary_ips/{id}', (r) => {
-    const s = r.store.state;
-    const p = recordById(s.primary_ips, r.params.id, 'primary_ip');
-    const name = v.optionalString(r.body, 'name');
-    if (name !== undefined && name !== p.name) {
-      if (s.primary_ips.some((x) => x.name === name)) throw uniqueness('primary IP', 'name', name);
-      p.name = v.resourceName(r.body);
-    }
-    if (r.body.labels !== undefined) p.labels = v.labels(r.body.labels);
-    const autoDelete = v.optionalBool(r.body, 'auto_delete');
-    if (autoDelete !== undefined) p.auto_delete = autoDelete;
-    return { status: 200, body: { primary_ip: renderPrimaryIp(s, p) } };
-  });
-
-  router.delete('/primary_ips/{id}', (r) => {
-    const s = r.store.state;
-    const p = recordById(s.primary_ips, r.params.id, 'primary_ip');
-    if (p.protection.delete) throw protectedError('primary IP', p.id, 'delete');
-    // "If assigned to a Server the Primary IP will be unassigned automatically. The Server must be powered off."
-    const server = s.servers.find((x) => x.id === p.assignee_id);
-    if (server && server.status !== 'off') throw new ApiError('server_not_stopped', `server ${server.id} must be off to delete its primary IP`);
-    unassignPrimaryIp(s, p);
-    s.primary_ips = s.primary_ips.filter((x) => x !== p);
-    return { status: 204 };
   });
 
   router.post('/primary_ips/{id}/actions/assign', (r) => {

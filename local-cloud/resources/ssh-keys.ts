@@ -5,7 +5,8 @@
  */
 import * as crypto from 'crypto';
 import { invalidInput, uniqueness } from '../errors';
-import { filterByField, listResponse, recordById } from '../pagination';
+import { filterByField } from '../pagination';
+import { registerResourceRoutes, requireUniqueName } from '../resource-routes';
 import type { Router } from '../router';
 import type { SshKeyRecord } from '../state';
 import * as v from '../validate';
@@ -24,9 +25,18 @@ export function renderSshKey(k: SshKeyRecord) {
 }
 
 export function registerSshKeys(router: Router): void {
-  router.get('/ssh_keys', (r) =>
-    listResponse('ssh_keys', r.store.state.ssh_keys, r.query, renderSshKey, { filters: [(ks) => filterByField(ks, r.query, 'fingerprint')] }),
-  );
+  registerResourceRoutes(router, {
+    collection: 'ssh_keys',
+    kind: 'ssh_key',
+    noun: 'SSH key',
+    records: (s) => s.ssh_keys,
+    render: (_s, k) => renderSshKey(k),
+    validateName: (body) => v.requiredString(body, 'name'),
+    filters: (q) => [(ks) => filterByField(ks, q, 'fingerprint')],
+    remove: (store, key) => {
+      for (const srv of store.state.servers) srv.ssh_keys = srv.ssh_keys.filter((id) => id !== key.id);
+    },
+  });
 
   router.post('/ssh_keys', (r) => {
     const s = r.store.state;
@@ -34,30 +44,10 @@ export function registerSshKeys(router: Router): void {
     const publicKey = v.requiredString(r.body, 'public_key');
     const fp = fingerprint(publicKey);
     if (!fp) throw invalidInput('public_key', 'must be an OpenSSH public key ("ssh-ed25519 AAAA... comment")');
-    if (s.ssh_keys.some((k) => k.name === name)) throw uniqueness('SSH key', 'name', name);
+    requireUniqueName(s.ssh_keys, name, 'SSH key');
     if (s.ssh_keys.some((k) => k.fingerprint === fp)) throw uniqueness('SSH key', 'public_key', fp);
     const key: SshKeyRecord = { id: r.store.nextId('ssh_key'), name, public_key: publicKey.trim(), fingerprint: fp, labels: v.labels(r.body.labels), created: r.store.now() };
     s.ssh_keys.push(key);
     return { status: 201, body: { ssh_key: renderSshKey(key) } };
-  });
-
-  router.get('/ssh_keys/{id}', (r) => ({ status: 200, body: { ssh_key: renderSshKey(recordById(r.store.state.ssh_keys, r.params.id, 'ssh_key')) } }));
-
-  router.put('/ssh_keys/{id}', (r) => {
-    const key = recordById(r.store.state.ssh_keys, r.params.id, 'ssh_key');
-    const name = v.optionalString(r.body, 'name');
-    if (name !== undefined && name !== key.name) {
-      if (r.store.state.ssh_keys.some((k) => k.name === name)) throw uniqueness('SSH key', 'name', name);
-      key.name = name;
-    }
-    if (r.body.labels !== undefined) key.labels = v.labels(r.body.labels);
-    return { status: 200, body: { ssh_key: renderSshKey(key) } };
-  });
-
-  router.delete('/ssh_keys/{id}', (r) => {
-    const key = recordById(r.store.state.ssh_keys, r.params.id, 'ssh_key');
-    r.store.state.ssh_keys = r.store.state.ssh_keys.filter((k) => k !== key);
-    for (const srv of r.store.state.servers) srv.ssh_keys = srv.ssh_keys.filter((id) => id !== key.id);
-    return { status: 204 };
   });
 }

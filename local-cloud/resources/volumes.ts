@@ -9,9 +9,10 @@
  * documented).
  */
 import { actionBody, createAction, registerResourceActions, renderAction } from '../actions';
-import { ApiError, invalidInput, protectedError, uniqueness } from '../errors';
-import { listResponse, recordById } from '../pagination';
+import { ApiError, invalidInput } from '../errors';
+import { recordById } from '../pagination';
 import { volumesOfServer } from '../relations';
+import { registerResourceRoutes, requireUniqueName } from '../resource-routes';
 import type { Router } from '../router';
 import type { ApiState, ServerRecord, Store, VolumeRecord } from '../state';
 import * as v from '../validate';
@@ -65,16 +66,21 @@ function volumeAction(store: Store, vol: VolumeRecord, command: string, server?:
 export function registerVolumes(router: Router): void {
   registerResourceActions(router, 'volumes', 'volume');
 
-  router.get('/volumes', (r) =>
-    listResponse('volumes', r.store.state.volumes, r.query, (vol) => renderVolume(r.store.state, vol), {
-      filters: [(vs) => (r.query.getAll('status').length && !r.query.getAll('status').includes('available') ? [] : vs)],
-    }),
-  );
+  registerResourceRoutes(router, {
+    collection: 'volumes',
+    kind: 'volume',
+    records: (s) => s.volumes,
+    render: renderVolume,
+    filters: (q) => [(vs) => (q.getAll('status').length && !q.getAll('status').includes('available') ? [] : vs)],
+    remove: (_store, vol) => {
+      if (vol.server !== null) throw new ApiError('resource_in_use', `volume ${vol.id} is attached to server ${vol.server}; detach it first`);
+    },
+  });
 
   router.post('/volumes', (r) => {
     const s = r.store.state;
     const name = v.resourceName(r.body);
-    if (s.volumes.some((x) => x.name === name)) throw uniqueness('volume', 'name', name);
+    requireUniqueName(s.volumes, name, 'volume');
     const size = sizeOf(r.body);
     const format = v.optionalString(r.body, 'format') ?? null;
     if (format !== null && format !== 'ext4' && format !== 'xfs') throw invalidInput('format', `"${format}" is not allowed; allowed: ext4, xfs`);
@@ -102,29 +108,6 @@ export function registerVolumes(router: Router): void {
     const action = createAction(r.store, 'create_volume', [{ id: vol.id, type: 'volume' }]);
     const next = server ? [renderAction(createAction(r.store, 'attach_volume', [{ id: vol.id, type: 'volume' }, { id: server.id, type: 'server' }]))] : [];
     return { status: 201, body: { volume: renderVolume(s, vol), action: renderAction(action), next_actions: next } };
-  });
-
-  router.get('/volumes/{id}', (r) => ({ status: 200, body: { volume: renderVolume(r.store.state, recordById(r.store.state.volumes, r.params.id, 'volume')) } }));
-
-  router.put('/volumes/{id}', (r) => {
-    const s = r.store.state;
-    const vol = recordById(s.volumes, r.params.id, 'volume');
-    const name = v.optionalString(r.body, 'name');
-    if (name !== undefined && name !== vol.name) {
-      if (s.volumes.some((x) => x.name === name)) throw uniqueness('volume', 'name', name);
-      vol.name = v.resourceName(r.body);
-    }
-    if (r.body.labels !== undefined) vol.labels = v.labels(r.body.labels);
-    return { status: 200, body: { volume: renderVolume(s, vol) } };
-  });
-
-  router.delete('/volumes/{id}', (r) => {
-    const s = r.store.state;
-    const vol = recordById(s.volumes, r.params.id, 'volume');
-    if (vol.protection.delete) throw protectedError('volume', vol.id, 'delete');
-    if (vol.server !== null) throw new ApiError('resource_in_use', `volume ${vol.id} is attached to server ${vol.server}; detach it first`);
-    s.volumes = s.volumes.filter((x) => x !== vol);
-    return { status: 204 };
   });
 
   router.post('/volumes/{id}/actions/attach', (r) => {

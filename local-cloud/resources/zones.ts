@@ -10,13 +10,19 @@
  *
  * A new primary zone gets the SOA and NS RRSets at `@`, as on Hetzner.
  * Change protection on an RRSet refuses record, TTL and delete changes.
+ * Names follow the API reference (lib/dns-names.ts): a zone is a registered
+ * domain, never a subdomain (Hetzner DNS has no subzones); an RRSet name is
+ * relative and must not end with the zone name (`invalid_input`). RRSets of a
+ * secondary zone cannot be created (`incorrect_zone_mode`).
  *
  * Simplifications: import_zonefile is not supported (answers invalid_input);
  * record values are checked for A, AAAA and CNAME only; no delegation checks.
  */
 import { actionBody, createAction, registerResourceActions } from '../actions';
+import { zoneNameProblem, rrsetNameProblem } from '../../lib/dns-names';
 import { ApiError, invalidInput, notFound, protectedError, uniqueness } from '../errors';
 import { filterByField, filterBySelector, paginate, sortItems } from '../pagination';
+import { registerResourceRoutes, requireUniqueName } from '../resource-routes';
 import type { Router } from '../router';
 import type { ApiState, RrsetRecord, Store, ZoneRecord } from '../state';
 import * as v from '../validate';
@@ -24,8 +30,6 @@ import * as v from '../validate';
 const NAMESERVERS = ['hydrogen.ns.hetzner.com.', 'oxygen.ns.hetzner.com.', 'helium.ns.hetzner.de.'];
 const RRSET_TYPES = ['A', 'AAAA', 'CAA', 'CNAME', 'DS', 'HINFO', 'HTTPS', 'MX', 'NS', 'PTR', 'RP', 'SOA', 'SRV', 'SVCB', 'TLSA', 'TXT'];
 const DEFAULT_TTL = 3600;
-const ZONE_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-const RRSET_NAME = /^(@|(\*\.)?\*?[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*|\*)$/;
 
 export function findZone(state: ApiState, idOrName: string): ZoneRecord | undefined {
   return state.zones.find((z) => String(z.id) === idOrName || z.name === idOrName);
@@ -93,7 +97,8 @@ function records(type: string, raw: unknown, field: string): { value: string; co
 
 function buildRrset(state: ApiState, zone: ZoneRecord, body: any, field: string): RrsetRecord {
   const name = v.requiredString(body, 'name');
-  if (!RRSET_NAME.test(name)) throw invalidInput(`${field}name`, `"${name}" must be a relative lowercase name or "@"`);
+  const problem = rrsetNameProblem(name, zone.name);
+  if (problem) throw invalidInput(`${field}name`, problem);
   const type = v.requiredString(body, 'type');
   if (!RRSET_TYPES.includes(type)) throw invalidInput(`${field}type`, `"${type}" is not allowed; allowed: ${RRSET_TYPES.join(', ')}`);
   const existing = rrsetsOf(state, zone).filter((r) => r.name === name);
@@ -134,20 +139,28 @@ function zonefile(state: ApiState, z: ZoneRecord): string {
 export function registerZones(router: Router): void {
   registerResourceActions(router, 'zones', 'zone', (store, raw) => findZone(store.state, raw)?.id ?? NaN);
 
-  router.get('/zones', (r) => {
-    const s = r.store.state;
-    let zones = filterBySelector(filterByField(s.zones, r.query, 'name'), r.query);
-    zones = filterByField(zones, r.query, 'mode');
-    const { items, meta } = paginate(sortItems(zones.map((z) => renderZone(s, z)), r.query, ['id', 'name', 'created']), r.query);
-    return { status: 200, body: { zones: items, meta } };
+  registerResourceRoutes(router, {
+    collection: 'zones',
+    kind: 'zone',
+    records: (s) => s.zones,
+    render: renderZone,
+    find: zoneOrThrow,
+    validateName: false,
+    filters: (q) => [(zs) => filterByField(zs, q, 'mode')],
+    remove: (store, z) => {
+      const action = createAction(store, 'delete_zone', [{ id: z.id, type: 'zone' }]);
+      store.state.rrsets = store.state.rrsets.filter((x) => x.zone !== z.id);
+      return action;
+    },
   });
 
   router.post('/zones', (r) => {
     const store = r.store;
     const s = store.state;
-    const name = v.requiredString(r.body, 'name').toLowerCase();
-    if (!ZONE_NAME.test(name)) throw invalidInput('name', `"${name}" is not a valid domain name`);
-    if (s.zones.some((z) => z.name === name)) throw uniqueness('zone', 'name', name);
+    const name = v.requiredString(r.body, 'name');
+    const problem = zoneNameProblem(name);
+    if (problem) throw invalidInput('name', problem);
+    requireUniqueName(s.zones, name, 'zone');
     const mode = v.optionalString(r.body, 'mode') ?? 'primary';
     if (mode !== 'primary' && mode !== 'secondary') throw invalidInput('mode', `"${mode}" is not allowed; allowed: primary, secondary`);
     if (r.body.zonefile) throw invalidInput('zonefile', 'importing zone files is not supported by the local API');
@@ -174,24 +187,6 @@ export function registerZones(router: Router): void {
     s.zones.push(zone);
     s.rrsets = draft.rrsets;
     return { status: 201, body: { zone: renderZone(s, zone), action: zoneAction(store, zone, 'create_zone').body.action } };
-  });
-
-  router.get('/zones/{zone}', (r) => ({ status: 200, body: { zone: renderZone(r.store.state, zoneOrThrow(r.store.state, r.params.zone)) } }));
-
-  router.put('/zones/{zone}', (r) => {
-    const z = zoneOrThrow(r.store.state, r.params.zone);
-    if (r.body.labels !== undefined) z.labels = v.labels(r.body.labels);
-    return { status: 200, body: { zone: renderZone(r.store.state, z) } };
-  });
-
-  router.delete('/zones/{zone}', (r) => {
-    const s = r.store.state;
-    const z = zoneOrThrow(s, r.params.zone);
-    if (z.protection.delete) throw protectedError('zone', z.name, 'delete');
-    const action = zoneAction(r.store, z, 'delete_zone');
-    s.rrsets = s.rrsets.filter((x) => x.zone !== z.id);
-    s.zones = s.zones.filter((x) => x !== z);
-    return { status: 200, body: action.body };
   });
 
   router.get('/zones/{zone}/zonefile', (r) => ({ status: 200, body: { zonefile: zonefile(r.store.state, zoneOrThrow(r.store.state, r.params.zone)) } }));
@@ -234,7 +229,7 @@ export function registerZones(router: Router): void {
   router.post('/zones/{zone}/rrsets', (r) => {
     const s = r.store.state;
     const z = zoneOrThrow(s, r.params.zone);
-    if (z.mode === 'secondary') throw invalidInput('zone', 'secondary zones are read-only');
+    if (z.mode === 'secondary') throw new ApiError('incorrect_zone_mode', `zone ${z.name} is a secondary zone; its RRSets come from its primary nameservers`);
     const rr = buildRrset(s, z, r.body, '');
     s.rrsets.push(rr);
     return { status: 201, body: { rrset: renderRrset(rr), action: zoneAction(r.store, z, 'create_rrset').body.action } };

@@ -31,3 +31,33 @@ try:
         _client.BoundServerType.model = ServerType
 except ImportError:
     pass
+
+# The same inventory plugin (hetzner.hcloud 1.11) reads `server.datacenter.name`
+# and `server.datacenter.location.name`. Hetzner removed `datacenter` from the
+# API on 2026-07-01 (use `location`), and hcloud-python 1.18 has no
+# `server.location`, so every run fails with "'NoneType' object has no
+# attribute 'name'" against today's API. This shim builds the datacenter the
+# plugin expects from the server's `location` (named after the location, as
+# the datacenter no longer exists) when the API answers without one.
+try:
+    import hcloud.servers.client as _servers
+
+    if not getattr(_servers.BoundServer, "_tenant_platform_datacenter_shim", False):
+        _server_init = _servers.BoundServer.__init__
+
+        def _init(self, client, data, complete=True):
+            location = data.get("location")
+            if data.get("datacenter") is None and isinstance(location, dict):
+                data = dict(data)
+                data["datacenter"] = {
+                    "id": location.get("id"),
+                    "name": location.get("name"),
+                    "description": location.get("description"),
+                    "location": location,
+                }
+            _server_init(self, client, data, complete)
+
+        _servers.BoundServer.__init__ = _init
+        _servers.BoundServer._tenant_platform_datacenter_shim = True
+except ImportError:
+    pass
