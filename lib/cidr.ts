@@ -184,3 +184,13 @@ export function ipv4Host(cidr: string, n: number): string {
   if (host > r.end) throw new Error(`host ${n} is outside ${cidr}`);
   return formatIpv4(host);
 }
+
+/** First and last address of a range as numbers, for range arithmetic (local-cloud/network). */
+export function cidrRange(cidr: string): { version: 4 | 6; start: bigint; end: bigint } {
+  return range(cidr);
+}
+
+/** An address number as text: dotted quad, or canonical IPv6. */
+export function formatAddress(version: 4 | 6, n: bigint): string {
+  return version === 4 ? formatIpv4(n) : formatIpv6(n);
+}
