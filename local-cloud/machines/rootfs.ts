@@ -7,7 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 
 /** The repository root: the nearest directory above `start` with scripts/tool-versions.sh. */
-function repoRoot(start = __dirname): string | undefined {
+export function repoRoot(start = __dirname): string | undefined {
   for (let dir = start; ; dir = path.dirname(dir)) {
     if (fs.existsSync(path.join(dir, 'scripts', 'tool-versions.sh'))) return dir;
     if (path.dirname(dir) === dir) return undefined;

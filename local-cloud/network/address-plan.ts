@@ -139,3 +139,21 @@ export function subtractRanges(base: readonly string[], remove: readonly string[
   }
   return out;
 }
+
+/**
+ * Where the control node should sit so that tenant firewalls let it in the way
+ * they let the operator in on Hetzner: the first host of the first IPv4 range
+ * of the platform's `management` source (tenant files open SSH to it), else
+ * 198.51.100.1.
+ */
+export function controlAddressFor(sources: Readonly<Record<string, readonly string[]>>): string {
+  for (const entry of sources.management ?? []) {
+    const parsed = parseCidr(entry);
+    if (!parsed.ok || parsed.value.version !== 4) continue;
+    const r = cidrRange(parsed.value.cidr);
+    const host = parsed.value.prefix >= 31 ? r.start : r.start + 1n;
+    const address = formatAddress(4, host);
+    if (!NOT_WORLD_IPV4.some((x) => inRange(x, address))) return address;
+  }
+  return '198.51.100.1';
+}
