@@ -14,7 +14,12 @@ export type RuleId =
   | 'foreign-firewall'
   | 'egress-open'
   | 'egress-beyond-allow-list'
-  | 'orphan';
+  | 'orphan'
+  // Found by packets (`npm run verify -- --probe`, isolation/probe/), not by reading the API:
+  | 'probe-own-network'
+  | 'probe-cross-tenant'
+  | 'probe-egress'
+  | 'probe-inbound';
 
 export interface Finding {
   /** The tenant whose isolation is at stake; `-` when the resource names no tenant. */
@@ -40,6 +45,10 @@ export const EXPLANATIONS: Record<RuleId, string> = {
   'egress-open': 'With no outbound rule on any firewall of a server, Hetzner allows all egress: the tenant can send data anywhere.',
   'egress-beyond-allow-list': 'Outbound rules must stay within the tenant file\'s egress allow-list plus the tenant\'s own network.',
   orphan: 'A platform-managed resource whose tenant has no tenant file is owned by no stack: nobody updates, pays attention to, or destroys it.',
+  'probe-own-network': 'A tenant\'s servers must reach each other on their private network; a packet that does not arrive there breaks the tenant\'s own service.',
+  'probe-cross-tenant': 'A packet from one tenant\'s server arrived at another tenant\'s private address: the networks are not separate, whatever the API says.',
+  'probe-egress': 'Packets from a tenant\'s server must leave only to the egress allow-list of its tenant file (nowhere in offline mode), and reach what the list allows.',
+  'probe-inbound': 'A server must accept connections only on the declared ports, only from the declared sources; anything else must be dropped before it reaches the server.',
 };
 
 export function sortFindings(findings: readonly Finding[]): Finding[] {

@@ -79,7 +79,7 @@ export interface World {
 export async function createWorld(names: CloudNames, plan: AddressPlan): Promise<World> {
   const w = names.world;
   await addNamespace(w);
-  await sysctl(w, ['net.ipv4.ip_forward=1', 'net.ipv6.conf.all.forwarding=1', 'net.ipv4.icmp_ratelimit=0', 'net.ipv6.icmp.ratelimit=0']);
+  await sysctl(w, ['net.ipv4.ip_forward=1', 'net.ipv6.conf.all.forwarding=1', 'net.ipv4.icmp_ratelimit=0', 'net.ipv6.icmp.ratelimit=0', 'net.ipv6.ip_nonlocal_bind=1']);
   await ipBatch(w, [...plan.worldIpv4.map((c) => `route add local ${c} dev lo`), ...plan.worldIpv6.map((c) => `route add local ${c} dev lo`)]);
 
   // The control node's link.
