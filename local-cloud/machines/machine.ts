@@ -32,6 +32,13 @@ export class BootError extends Error {}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** True when `p` settles within `ms` (the timer is cleared, so nothing keeps the process alive). */
+function within(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms)));
+  return Promise.race([p.then(() => true), timeout]).finally(() => clearTimeout(timer));
+}
+
 export class Machine {
   private child?: ChildProcess;
   private exited?: Promise<void>;
@@ -154,7 +161,7 @@ export class Machine {
     } catch {
       // gone meanwhile
     }
-    const done = await Promise.race([this.exited!.then(() => true), sleep(graceMs).then(() => false)]);
+    const done = await within(this.exited!, graceMs);
     if (!done) {
       for (const p of [leader, pid]) {
         try {
@@ -163,7 +170,7 @@ export class Machine {
           // gone meanwhile
         }
       }
-      await Promise.race([this.exited!, sleep(5000)]);
+      await within(this.exited!, 5000);
     }
     this.child = undefined;
     fs.rmSync(path.join(this.spec.dir, 'nspawn.pid'), { force: true });
