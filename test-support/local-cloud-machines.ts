@@ -12,7 +12,7 @@ import * as path from 'path';
 import type { Outcome } from '../isolation/probe/judge';
 import type { Probe, ProbeProtocol } from '../isolation/probe/plan';
 import { HcloudApi, HcloudApiOptions, startHcloudApi } from '../local-cloud';
-import type { MachineOptions } from '../local-cloud/machines/machine-layer';
+import { DEFAULT_DATA_ROOT, MachineOptions } from '../local-cloud/machines/machine-layer';
 import { defaultRootfs, rootfsProblem } from '../local-cloud/machines/rootfs';
 import { sweepInstance } from '../local-cloud/machines/sweep';
 import { cloudNames } from '../local-cloud/network/names';
@@ -60,7 +60,9 @@ export interface MachineCloud {
 
 export async function startMachineCloud(machines: MachineOptions = {}, api: HcloudApiOptions = {}): Promise<MachineCloud> {
   const name = machines.name ?? uniqueInstance();
-  const dataDir = machines.dataDir ?? path.join(os.tmpdir(), `lc-${name}`);
+  // Where `npm run local-cloud -- down --all` looks, so a killed test run's leftovers are found by name too.
+  const home = path.join(DEFAULT_DATA_ROOT, name);
+  const dataDir = machines.dataDir ?? path.join(home, 'machines');
   const key = controlKey();
   const started = await startHcloudApi({ log: (l) => process.stderr.write(`[local-cloud] ${l}\n`), ...api, machines: { ...machines, name, dataDir } });
   const world = cloudNames(name).world;
@@ -97,6 +99,7 @@ export async function startMachineCloud(machines: MachineOptions = {}, api: Hclo
         await started.stop();
       } finally {
         await sweepInstance(cloudNames(name), dataDir);
+        fs.rmSync(home, { recursive: true, force: true });
         fs.rmSync(key.dir, { recursive: true, force: true });
       }
     },

@@ -44,7 +44,7 @@ import { claimSlot, releaseSlot, slotOf } from './slots';
 export interface MachineOptions {
   /** Instance name; names every namespace, link and machine (`lc-<name>-*`). @default 'local' */
   readonly name?: string;
-  /** Where server roots, volume images and console logs live. @default /var/tmp/hetzner-local-cloud/<name> */
+  /** Where server roots, volume images and console logs live. @default /var/tmp/hetzner-local-cloud/<name>/machines (where `down` looks) */
   readonly dataDir?: string;
   /** The Debian root filesystem servers boot. @default - the one `npm run tools` built */
   readonly rootfs?: string;
@@ -113,7 +113,7 @@ export class MachineLayer {
     }
     const name = opts.name ?? 'local';
     const names = cloudNames(name);
-    const dataDir = opts.dataDir ?? path.join(DEFAULT_DATA_ROOT, name);
+    const dataDir = opts.dataDir ?? path.join(DEFAULT_DATA_ROOT, name, 'machines');
     const running = slotOf(name);
     if (running !== undefined) throw new Error(`local cloud "${name}" is already running (slot ${running}); stop it first or choose another name`);
     await sweepInstance(names, dataDir); // leftovers of a crashed run of the same instance

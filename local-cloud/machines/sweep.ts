@@ -59,12 +59,15 @@ export interface SweepReport {
 export async function sweepInstance(names: CloudNames, dataDir: string): Promise<SweepReport> {
   let machines = 0;
   const serversDir = path.join(dataDir, 'servers');
-  const pids = fs.existsSync(serversDir) ? fs.readdirSync(serversDir).map((d) => readPid(path.join(serversDir, d, 'nspawn.pid'))) : [];
+  const marker = `--machine=lc-${names.instance}-`;
+  const recorded = fs.existsSync(serversDir) ? fs.readdirSync(serversDir).map((d) => readPid(path.join(serversDir, d, 'nspawn.pid'))) : [];
+  // Also machines whose pid file is gone (a crash between spawn and record): found by their --machine name.
+  const found = fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p)).map(Number).filter((pid) => runs(pid, marker));
   await Promise.all(
-    pids.map(async (pid) => {
-      if (pid && runs(pid, `--machine=lc-${names.instance}-`)) {
+    [...new Set([...recorded, ...found])].map(async (pid) => {
+      if (pid && runs(pid, marker)) {
         machines++;
-        await stopProcess(pid, 'systemd-nspawn');
+        await stopProcess(pid, marker);
       }
     }),
   );
