@@ -10,6 +10,7 @@ export { parseLabelSelector, matchesSelector, matchesRequirements, LabelSelector
 export type { Requirement } from './label-selector';
 export { ApiError } from './errors';
 export { emptyState } from './state';
+export type { MachineOptions } from './machines/machine-layer';
 export type { ApiState } from './state';
 
 /** A syntactically valid 64-character token: the provider refuses any other length, even offline. */

@@ -55,7 +55,7 @@ echo "building rootfs $ROOTFS_VERSION from $(mirror) (first run only, about 2 mi
 $SUDO debootstrap --variant=minbase --include="$ROOTFS_PACKAGES" bookworm "$tmp" "$(mirror)" >"$tmp.log" 2>&1 || {
   tail -20 "$tmp.log" >&2; rm -f "$tmp.log"; exit 1; }
 rm -f "$tmp.log"
-customize "$tmp"
+$SUDO bash -c "$(declare -f customize); customize '$tmp'"
 $SUDO rm -rf "$dest"
 $SUDO mv "$tmp" "$dest"
 printf '%s' "$ROOTFS_VERSION" >"$stamp.tmp" && mv -f "$stamp.tmp" "$stamp"
