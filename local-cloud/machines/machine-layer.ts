@@ -190,7 +190,7 @@ export class MachineLayer {
     }
     for (const n of want.networks) {
       if (this.networks.has(n.id)) continue;
-      await createNetwork(this.names.network(n.id), n.gateway);
+      await createNetwork(this.names.network(n.id), n.gateway, n.id);
       this.networks.add(n.id);
     }
     for (const s of [...this.servers.values()]) if (!want.servers.some((x) => x.id === s.id)) await this.destroyServer(s);

@@ -123,9 +123,12 @@ export async function removeWorld(names: CloudNames, world?: World): Promise<voi
   await removeNamespace(names.world);
 }
 
-export async function createNetwork(ns: string, gateway: string): Promise<void> {
+export async function createNetwork(ns: string, gateway: string, networkId: number): Promise<void> {
   await addNamespace(ns);
-  await ipBatch(ns, ['link add br0 type bridge', `address add ${gateway} dev br0`, 'link set br0 up']);
+  // A fixed MAC: a bridge without one takes the lowest MAC of its ports, so the gateway's
+  // MAC would change whenever a server attaches or leaves and servers' ARP entries go stale.
+  const mac = ['86', '01', ...[24, 16, 8, 0].map((s) => ((networkId >> s) & 255).toString(16).padStart(2, '0'))].join(':');
+  await ipBatch(ns, [`link add br0 address ${mac} type bridge`, `address add ${gateway} dev br0`, 'link set br0 up']);
 }
 
 export interface PublicLink {
