@@ -204,3 +204,8 @@ export function ipv4Host(cidr: string | CidrRange, n: number): string {
   if (host > r.end) throw new Error(`host ${n} is outside ${formatCidr(r)}`);
   return formatIpv4(host);
 }
+
+/** An address number as text: dotted quad, or canonical IPv6. */
+export function formatAddress(version: 4 | 6, n: bigint): string {
+  return version === 4 ? formatIpv4(n) : formatIpv6(n);
+}

@@ -10,6 +10,7 @@ export { parseLabelSelector, matchesSelector, matchesRequirements, LabelSelector
 export type { Requirement } from './label-selector';
 export { ApiError } from './errors';
 export { emptyState } from './state';
+export type { MachineOptions } from './machines/machine-layer';
 export type { ApiState } from './state';
 
 /** The token to drive it with (any non-empty token is accepted unless the server is started with one). */

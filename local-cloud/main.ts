@@ -2,18 +2,27 @@
  * Runs the local Hetzner Cloud API in the foreground:
  *   node scripts/run.js local-cloud/main.ts [--port 4000] [--state state.json]
  *       [--action-polls 1] [--platform tenants] [--trace]
+ *       [--machines --name local --data-dir DIR --ssh-public-key FILE --exports-file FILE]
  * then point the provider, the Ansible inventory or `npm run verify` at it:
  *   export HCLOUD_ENDPOINT=http://127.0.0.1:4000/v1 HCLOUD_TOKEN=<any 64 characters>
  *
  * --platform <tenants dir>: also create what the tenant stacks expect to exist
  * in the project (the DNS zone and the SSH keys of _platform.yaml), as an
- * operator does once per Hetzner project.
+ * operator does once per Hetzner project; with --ssh-public-key every key
+ * name gets that public key (so the control node can log in to every server).
+ *
+ * --machines: boot real servers for the records (local-cloud/machines; needs
+ * root). `npm run local-cloud -- up` runs this in the background.
+ * --exports-file: where the export lines go (written once the cloud is ready);
+ * without it they are printed.
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import { loadPlatform, PLATFORM_FILE } from '../app/tenant-files';
 import { call } from './client';
 import { DUMMY_TOKEN } from '../lib/hetzner';
 import { startHcloudApi } from './index';
+import { controlAddressFor } from './network/address-plan';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -23,6 +32,11 @@ function arg(name: string): string | undefined {
 const PLACEHOLDER_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHq7Bj0mZSP0kH0m2g5Yb0r7sGm4o2d1tY8Jb8rCq8f1';
 
 async function main(): Promise<void> {
+  const tenants = arg('platform');
+  const loaded = tenants ? loadPlatform(path.join(tenants, PLATFORM_FILE)) : undefined;
+  if (loaded && !loaded.platform) throw new Error(loaded.diagnostics.map((d) => d.message).join('\n'));
+  const platform = loaded?.platform;
+  const machines = process.argv.includes('--machines');
   const api = await startHcloudApi({
     port: arg('port') ? Number(arg('port')) : undefined,
     stateFile: arg('state'),
@@ -30,20 +44,37 @@ async function main(): Promise<void> {
     onRequest: process.argv.includes('--trace')
       ? (e) => process.stderr.write(`${new Date().toISOString().slice(11, 23)} ${e.status} ${e.method} ${e.path}${e.query}\n`)
       : undefined,
+    machines: machines ? { name: arg('name'), dataDir: arg('data-dir'), controlIpv4: platform ? controlAddressFor(platform.sources) : undefined } : undefined,
   });
-  const tenants = arg('platform');
-  if (tenants) {
-    const { platform, diagnostics } = loadPlatform(path.join(tenants, PLATFORM_FILE));
-    if (!platform) throw new Error(diagnostics.map((d) => d.message).join('\n'));
+  const publicKeyFile = arg('ssh-public-key');
+  if (platform) {
     // Idempotent across restarts with --state: a uniqueness_error means it is already there.
     await call(api.url, 'POST', '/zones', { name: platform.dns.zone, mode: 'primary', ttl: platform.dns.ttl });
+    const realKey = publicKeyFile ? fs.readFileSync(publicKeyFile, 'utf8').trim() : undefined;
     for (const name of platform.ssh_keys) {
-      await call(api.url, 'POST', '/ssh_keys', { name, public_key: `${PLACEHOLDER_KEY.slice(0, -4)}${String(platform.ssh_keys.indexOf(name)).padStart(4, 'A')} ${name}` });
+      await call(api.url, 'POST', '/ssh_keys', { name, public_key: realKey ?? `${PLACEHOLDER_KEY.slice(0, -4)}${String(platform.ssh_keys.indexOf(name)).padStart(4, 'A')} ${name}` });
     }
   }
-  process.stdout.write(`export HCLOUD_ENDPOINT=${api.url}\nexport HCLOUD_TOKEN=${DUMMY_TOKEN}\n`);
+  const lines = [`export HCLOUD_ENDPOINT=${api.url}`, `export HCLOUD_TOKEN=${DUMMY_TOKEN}`];
+  if (api.machines) lines.push(`export PROBE_OUTSIDE_NETNS=${api.machines.names.world}`);
+  const envFile = arg('exports-file');
+  if (envFile) {
+    fs.writeFileSync(`${envFile}.tmp`, `${lines.join('\n')}\n`);
+    fs.renameSync(`${envFile}.tmp`, envFile);
+  } else {
+    process.stdout.write(`${lines.join('\n')}\n`);
+  }
+  let stopping = false;
   const stop = () => {
-    void api.stop().then(() => process.exit(0));
+    if (stopping) return;
+    stopping = true;
+    void api.stop().then(
+      () => process.exit(0),
+      (e) => {
+        process.stderr.write(`stopping: ${(e as Error).message}\n`);
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -26,6 +26,7 @@ import { registerServers } from './resources/servers';
 import { registerSshKeys } from './resources/ssh-keys';
 import { registerVolumes } from './resources/volumes';
 import { registerZones } from './resources/zones';
+import { MachineLayer, MachineOptions } from './machines/machine-layer';
 import { Router } from './router';
 import { ApiState, Store } from './state';
 
@@ -48,6 +49,12 @@ export interface HcloudApiOptions {
   readonly log?: (line: string) => void;
   /** Called after every answered request (tracing, benchmarks). */
   readonly onRequest?: (entry: RequestLogEntry) => void;
+  /**
+   * Boot real servers (systemd-nspawn), networks, firewalls and volumes for
+   * the records (local-cloud/machines; needs root and `npm run tools`).
+   * @default - records only, no machines
+   */
+  readonly machines?: MachineOptions;
 }
 
 export interface RequestLogEntry {
@@ -74,7 +81,9 @@ export interface HcloudApi {
   readonly unknownRoutes: string[];
   /** Every implemented `METHOD /pattern`. */
   routes(): string[];
-  /** Saves the state file (when configured) and closes the server and its connections. */
+  /** The machine layer, when started with `machines`. */
+  readonly machines?: MachineLayer;
+  /** Saves the state file (when configured) and closes the server and its connections; with machines, removes every machine, namespace and disk. */
   stop(): Promise<void>;
 }
 
@@ -106,7 +115,25 @@ function readBody(req: http.IncomingMessage): Promise<string> {
 
 export async function startHcloudApi(opts: HcloudApiOptions = {}): Promise<HcloudApi> {
   const log = opts.log ?? ((line: string) => process.stderr.write(`[hcloud-api] ${line}\n`));
-  const store = new Store({ stateFile: opts.stateFile, actionPolls: opts.actionPolls ?? 0 });
+  const machines = opts.machines ? await MachineLayer.start({ log, ...opts.machines }) : undefined;
+  const store = new Store({ stateFile: opts.stateFile, actionPolls: opts.actionPolls ?? 0, publicAddress: machines && ((t, n) => machines.publicAddress(t, n)) });
+  if (machines) {
+    try {
+      await machines.apply({ state: store.state });
+    } catch (e) {
+      await machines.stop();
+      throw e;
+    }
+  }
+  // With machines, changes are applied one at a time: a request's machine work ends before the next change starts.
+  let tail: Promise<void> = Promise.resolve();
+  const exclusive = (): Promise<() => void> => {
+    let release!: () => void;
+    const mine = new Promise<void>((r) => (release = r));
+    const before = tail;
+    tail = before.then(() => mine);
+    return before.then(() => release);
+  };
   const faults = new Faults(opts.seed ?? 1);
   for (const f of opts.faults ?? []) faults.add(f);
   const router = buildRouter();
@@ -150,16 +177,26 @@ export async function startHcloudApi(opts: HcloudApiOptions = {}): Promise<Hclou
       }
       route = `${method} ${match.pattern}`;
       const mutating = method !== 'GET';
-      const snapshot = mutating ? structuredClone(store.state) : undefined;
+      const release = mutating && machines ? await exclusive() : undefined;
       try {
-        const out = match.handler({ method, path, params: match.params, query: url.searchParams, body: parsed ?? {}, store });
-        status = out.status;
-        body = out.body;
-      } catch (e) {
-        if (snapshot) store.reset(snapshot);
-        throw e;
+        const snapshot = mutating ? structuredClone(store.state) : undefined;
+        try {
+          const out = match.handler({ method, path, params: match.params, query: url.searchParams, body: parsed ?? {}, store });
+          status = out.status;
+          body = out.body;
+          if (mutating && machines) await machines.apply({ route, params: match.params, body: parsed ?? {}, state: store.state });
+        } catch (e) {
+          if (snapshot) {
+            store.reset(snapshot);
+            // The machine layer may have made part of the change: bring the host back to the restored state.
+            if (machines) await machines.apply({ state: store.state }).catch((x) => log(`machines: restoring after a failed change: ${(x as Error).message}`));
+          }
+          throw e;
+        }
+        if (mutating || path.includes('actions')) store.save();
+      } finally {
+        release?.();
       }
-      if (mutating || path.includes('actions')) store.save();
       if (fault?.when === 'after') throw injectedError(fault.status);
     } catch (e) {
       const err = e instanceof ApiError ? e : new ApiError('server_error', `local API bug: ${(e as Error).message}`, {}, 500);
@@ -210,10 +247,12 @@ export async function startHcloudApi(opts: HcloudApiOptions = {}): Promise<Hclou
     requests,
     unknownRoutes,
     routes: () => router.list(),
+    machines,
     stop: async () => {
       store.save();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await machines?.stop();
     },
   };
 }

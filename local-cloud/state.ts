@@ -215,6 +215,8 @@ export interface StoreOptions {
   readonly stateFile?: string;
   /** Reads of an action that still report `running` before it succeeds. */
   readonly actionPolls: number;
+  /** The n-th public address to hand out (the machine layer's routed ranges). @default - 100.64.0.0/10 and 2001:db8::/32 */
+  readonly publicAddress?: (type: 'ipv4' | 'ipv6', n: number) => string;
 }
 
 export class Store {

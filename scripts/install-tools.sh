@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the pinned toolchain the project runs on: OpenTofu, the hcloud
 # provider (into an offline filesystem mirror), sops, MinIO + mc from the Go
-# module proxy; age, Ansible, PostgreSQL and the Python libraries from apt.
+# module proxy; age, Ansible, PostgreSQL and the Python libraries from apt;
+# the Debian 12 root filesystem local-cloud servers boot (build-rootfs.sh).
 #
 # Idempotent: a tool whose stamp matches its pinned version is skipped, so a
 # second run takes seconds. Each binary is built into a temporary file and
@@ -91,6 +92,13 @@ for p in $APT_PACKAGES; do
   v=$(dpkg-query -W -f='${Version}' "$p" 2>/dev/null || echo missing)
   report+=("$p $v (apt)")
 done
+
+# --- The root filesystem of local-cloud servers (Debian 12) ------------------
+if out=$("$here/build-rootfs.sh"); then
+  report+=("$out")
+else
+  failures+=("rootfs $ROOTFS_VERSION: debootstrap failed (see the log above); the local cloud cannot boot servers without it")
+fi
 
 # --- Go-built tools ------------------------------------------------------------
 # `go install mod@version` is refused for OpenTofu (its go.mod has a replace

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # The whole flow on this machine, with no cloud account: start the local
-# Hetzner Cloud API stand-in (local-cloud/, a mock of the real API,
-# on 127.0.0.1), `cdktf deploy` the example tenants with the real OpenTofu and
-# hcloud provider, verify isolation on the live resources, destroy one tenant,
-# verify again, and stop. Everything (state, synth output) lives in a temp dir.
+# cloud (local-cloud/: a stand-in for the Hetzner Cloud API on 127.0.0.1 that
+# boots every server as a real Debian 12 machine), `cdktf deploy` the example
+# tenants with the real OpenTofu and hcloud provider, SSH into every server
+# and print its state, verify isolation on the live resources and with
+# packets (`npm run verify -- --probe`), destroy the tenants that allow it,
+# and remove everything (`npm run local-cloud -- down`). State and synth
+# output live in a temp dir. Needs root (namespaces, systemd-nspawn).
 #   npm run try-local            # all example tenants
 #   npm run try-local -- acme    # some of them
 set -euo pipefail
@@ -11,10 +14,15 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 . scripts/tools-env.sh
 [[ -x "$TERRAFORM_BINARY_NAME" ]] || { echo "OpenTofu missing: run npm run tools" >&2; exit 127; }
+[[ $(id -u) -eq 0 ]] || { echo "try-local boots real servers (network namespaces, systemd-nspawn) and needs root" >&2; exit 2; }
 
+name=trylocal
 work="$(mktemp -d)"
-api_pid=""
-cleanup() { [[ -n "$api_pid" ]] && kill "$api_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
+cleanup() {
+  echo "== npm run local-cloud -- down"
+  node scripts/run.js local-cloud/cli.ts down --name "$name" || true
+  rm -rf "$work"
+}
 trap cleanup EXIT
 
 # A copy of the example fleet whose state lives in the temp dir.
@@ -27,22 +35,36 @@ ids=("$@")
 export TENANTS="$(IFS=,; echo "${ids[*]}")"
 stacks=("${ids[@]/#/tenant-}")
 
-echo "== starting the local Hetzner Cloud API (a stand-in, not Hetzner)"
-node scripts/run.js local-cloud/main.ts --port 0 --state "$work/api-state.json" --platform "$work/tenants" >"$work/api.env" &
-api_pid=$!
-for _ in $(seq 1 100); do grep -q HCLOUD_TOKEN "$work/api.env" 2>/dev/null && break; sleep 0.1; done
-. "$work/api.env"
+echo "== npm run local-cloud -- up (the local Hetzner Cloud API stand-in, with real servers)"
+node scripts/run.js local-cloud/cli.ts up --name "$name" --tenants "$work/tenants" >"$work/cloud.env"
+. "$work/cloud.env"
 echo "   $HCLOUD_ENDPOINT"
 
 echo "== cdktf deploy ${stacks[*]}"
-npx cdktf deploy --skip-provider-lock --auto-approve --output "$work/cdktf.out" "${stacks[@]}"
+started=$SECONDS
+npx cdktf deploy --skip-provider-lock --auto-approve --output "$work/cdktf.out" "${stacks[@]}" >"$work/deploy.log" 2>&1 || { tail -40 "$work/deploy.log"; exit 1; }
+echo "   deployed in $((SECONDS - started)) s"
 
-echo "== npm run verify"
-node scripts/run.js cli/verify.ts "${ids[@]}"
+echo "== every server, over SSH from this machine (the control node)"
+curl -s -H "Authorization: Bearer $HCLOUD_TOKEN" "$HCLOUD_ENDPOINT/servers?sort=name" |
+  python3 -c 'import json,sys; [print(s["name"], s["public_net"]["ipv4"]["ip"]) for s in json.load(sys.stdin)["servers"]]' |
+  while read -r server ip; do
+    ssh -n -i "$HCLOUD_SSH_KEY_FILE" -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR "root@$ip" \
+      'printf "%-22s %-8s up %-6s %s | %s | volumes: %s\n" "$(hostname)" "$(systemctl is-system-running)" "$(ps -o etimes= -p 1 | tr -d " ")s" \
+        "$(. /etc/os-release; echo "$PRETTY_NAME")" "$(ip -4 -o addr show | awk "\$2 != \"lo\" {print \$2\"=\"\$4}" | tr "\n" " ")" \
+        "$(findmnt -n -o TARGET,FSTYPE -l | grep HC_Volume | tr "\n" " " || true)"' ||
+      echo "$server: SSH to $ip failed"
+  done
 
-last="${stacks[-1]}"
-echo "== cdktf destroy $last (production tenants refuse: delete protection)"
-npx cdktf destroy --skip-provider-lock --auto-approve --output "$work/cdktf.out" "$last" || echo "   (refused, as it should be for a protected production tenant)"
-echo "== npm run verify (after destroy)"
-node scripts/run.js cli/verify.ts "${ids[@]}" || true
-echo "== done; the API is stopped and $work removed"
+echo "== npm run verify -- --probe"
+node scripts/run.js cli/verify.ts --probe "${ids[@]}" || echo "   (verify exited $?)"
+
+for id in "${ids[@]}"; do
+  if grep -q '^environment: production' "$work/tenants/$id.yaml"; then
+    echo "== tenant-$id is production (delete protection): not destroyed; 'down' removes its machines"
+    continue
+  fi
+  echo "== cdktf destroy tenant-$id"
+  npx cdktf destroy --skip-provider-lock --auto-approve --output "$work/cdktf.out" "tenant-$id" >"$work/destroy.log" 2>&1 || { tail -20 "$work/destroy.log"; exit 1; }
+done
+echo "== done"

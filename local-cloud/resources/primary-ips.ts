@@ -16,14 +16,15 @@ import { ApiError, invalidInput } from '../errors';
 import { filterByField, recordById } from '../pagination';
 import { registerResourceRoutes, requireUniqueName } from '../resource-routes';
 import type { Router } from '../router';
-import type { ApiState, PrimaryIpRecord, ServerRecord, Store } from '../state';
+import type { ApiState, PrimaryIpRecord, ServerRecord, Store, StoreOptions } from '../state';
 import * as v from '../validate';
 import { findLocation, renderLocation, requireLocation } from './catalog';
 
 const IPV4_POOL_BASE = v.ipv4ToInt('100.64.0.0')!;
 
-export function nextPublicAddress(state: ApiState, type: 'ipv4' | 'ipv6'): string {
+export function nextPublicAddress(state: ApiState, type: 'ipv4' | 'ipv6', pool?: StoreOptions['publicAddress']): string {
   const n = state.next_public_ip++;
+  if (pool) return pool(type, n);
   return type === 'ipv4' ? v.intToIpv4(IPV4_POOL_BASE + n) : `2001:db8:${(n >> 16).toString(16)}:${(n & 0xffff).toString(16)}::/64`;
 }
 
@@ -58,7 +59,7 @@ export function createPrimaryIp(store: Store, init: { name: string; type: 'ipv4'
     id: store.nextId('primary_ip'),
     ...init,
     created: store.now(),
-    ip: nextPublicAddress(store.state, init.type),
+    ip: nextPublicAddress(store.state, init.type, store.options.publicAddress),
     protection: { delete: false },
     dns_ptr: [],
   };
