@@ -8,7 +8,7 @@
  * drift (Digger counts them by mistake, FACTS.md): they are left out.
  * Sensitive values are never shown.
  */
-import type { PlanJson, PlanResourceChange } from '../review/plan-json';
+import type { PlanJson, PlanResourceChange } from '../lib/plan-json';
 
 /** One attribute (or list) that changed outside OpenTofu. */
 export interface AttributeDrift {

@@ -1,6 +1,8 @@
 /**
- * A local Hetzner Cloud API for tests: see server.ts. Everything a test needs
- * is exported here.
+ * The local cloud: a Hetzner Cloud API on 127.0.0.1 (server.ts) that can boot
+ * real servers behind it (machines/, network/, firewall/, volumes/). What it
+ * implements and where it simplifies: README.md. Its public surface, for the
+ * `local-cloud` command, try-local, the benchmarks and the tests.
  */
 export { startHcloudApi, buildRouter } from './server';
 export type { HcloudApi, HcloudApiOptions, RequestLogEntry } from './server';

@@ -3,7 +3,7 @@
  * at a time. The first `tofu init` runs alone and primes the plugin cache;
  * the others reuse its lock file and only read the cache.
  */
-import type { PlanJson } from './plan-json';
+import type { PlanJson } from '../lib/plan-json';
 import { summarizePlan } from './plan-summary';
 import { runPool } from './pool';
 import { stackEnv } from './stack-env';

@@ -3,7 +3,7 @@
  * sorted summary with counts. Data-source reads are reported apart and never
  * counted as changes (Digger, another plan-review tool, reports them as drift).
  */
-import type { PlanJson, PlanResourceChange } from './plan-json';
+import type { PlanJson, PlanResourceChange } from '../lib/plan-json';
 
 /** The review's vocabulary: OpenTofu's action lists collapsed into one word. */
 export type ChangeKind = 'create' | 'update' | 'replace' | 'destroy' | 'no-op' | 'read' | 'forget';

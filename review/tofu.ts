@@ -6,7 +6,7 @@
 import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import type { PlanJson } from './plan-json';
+import type { PlanJson } from '../lib/plan-json';
 
 export interface TofuRun {
   /** The tofu binary. @default tofu on PATH */

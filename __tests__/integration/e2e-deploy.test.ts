@@ -243,7 +243,7 @@ describe('end to end: cdktf deploy and destroy of the example tenants against th
     }
     expect(lifted.networks.map((n) => n.protection.delete)).toEqual([false]);
     expect(lifted.volumes.map((v) => [v.protection.delete, v.server])).toEqual([[false, lifted.servers.find((s) => s.name === 'tenant-acme-app-1')!.id]]);
-    expect(lifted.rrsets.map((r) => `${r.name} ${r.type}`).sort()).toEqual(['acme A', 'acme AAAA', 'db.acme A', 'db.acme AAAA']);
+    expect(lifted.rrsets.map((r) => `${r.name} ${r.type}`).sort()).toEqual(['acme.tenants A', 'acme.tenants AAAA', 'db.acme.tenants A', 'db.acme.tenants AAAA']);
     expect(tenantRecords(api.state, 'initech')).toEqual(initech);
     expect((await verifyLive()).findings).toEqual([]);
 

@@ -58,7 +58,7 @@ test('a refactor of shared code that changes no output plans 0 stacks, and the r
 });
 
 test('a change to lib/labels.ts that changes every stack plans every tenant, with the resources that differ as the reason', async () => {
-  edit(labels(), '    managed_by: input.managedBy,\n', '    managed_by: input.managedBy,\n    cost_center: `tenant-${input.tenantId}`,\n');
+  edit(labels(), '    [MANAGED_BY_LABEL]: input.managedBy,\n', '    [MANAGED_BY_LABEL]: input.managedBy,\n    cost_center: `tenant-${input.tenantId}`,\n');
   const r = await planReview();
   expect(r.code).toBe(0);
   expect(r.json.tenants.map((t) => [t.tenant, t.kind])).toEqual([['acme', 'shared'], ['globex', 'shared'], ['initech', 'shared']]);

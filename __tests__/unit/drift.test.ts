@@ -3,7 +3,7 @@ import * as path from 'path';
 import { DRIFT_MARKER, renderDrift } from '../../drift/markdown';
 import { attributeDrift, managedResourceCount, renderValue, resourceDrift, SENSITIVE } from '../../drift/resource-drift';
 import { driftExitCode, type DriftResult, type TenantDrift } from '../../drift/result';
-import type { PlanJson, PlanResourceChange } from '../../review/plan-json';
+import type { PlanJson, PlanResourceChange } from '../../lib/plan-json';
 
 /** A real refresh-only plan: globex applied to the local cloud, then changed through its API (see fixtures/plans/README.md). */
 const plan = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'plans', 'globex-drift.json'), 'utf8')) as PlanJson;

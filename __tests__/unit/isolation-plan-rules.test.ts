@@ -6,7 +6,7 @@ import type { Tenant } from '../../lib/tenant/model';
 import { checkPlan, type PlanInput } from '../../isolation/plan';
 import { foreignTenantRangeRule } from '../../isolation/plan/rules/foreign-tenant-range';
 import { runRules, type Rule } from '../../isolation/rule';
-import type { PlanJson } from '../../review/plan-json';
+import type { PlanJson } from '../../lib/plan-json';
 
 const t = (id: string, seq: number) => ({ id, networkCidr: `10.${seq}.0.0/16` }) as unknown as Tenant;
 const fleet = [t('acme', 12), t('globex', 13), t('initech', 14)];

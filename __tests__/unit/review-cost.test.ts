@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { formatDelta, formatEur, monthlyCost, planCost } from '../../review/cost';
-import type { PlanJson } from '../../review/plan-json';
+import type { PlanJson } from '../../lib/plan-json';
 import { summarizePlan } from '../../review/plan-summary';
 import { priceTableProblems, shippedPriceTable, type PriceTable } from '../../review/prices';
 

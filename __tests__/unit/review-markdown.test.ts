@@ -3,7 +3,7 @@ import * as path from 'path';
 import { planCost } from '../../review/cost';
 import { dataLossRisks } from '../../review/data-loss';
 import { COMMENT_MARKER, GITHUB_COMMENT_LIMIT, renderReview } from '../../review/markdown';
-import type { PlanJson } from '../../review/plan-json';
+import type { PlanJson } from '../../lib/plan-json';
 import { summarizePlan } from '../../review/plan-summary';
 import { policyViolations } from '../../review/policy';
 import type { PriceTable } from '../../review/prices';

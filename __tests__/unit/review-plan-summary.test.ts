@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { dataLossRisks } from '../../review/data-loss';
-import type { PlanJson } from '../../review/plan-json';
+import type { PlanJson } from '../../lib/plan-json';
 import { changeKind, isEmptyPlan, summarizePlan } from '../../review/plan-summary';
 
 const fixture = (name: string): PlanJson =>

@@ -5,7 +5,7 @@
  * synthesized.
  */
 import type { Tenant } from '../../lib/tenant/model';
-import type { PlanJson } from '../../review/plan-json';
+import type { PlanJson } from '../../lib/plan-json';
 
 export interface PlanInput {
   readonly tenantId: string;

@@ -11,7 +11,7 @@
  * configuration against this state, without refresh, changes nothing (the
  * integration test checks that).
  */
-import type { PlanJson } from '../../review/plan-json';
+import type { PlanJson } from '../../lib/plan-json';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type SchemaType = string | [string, unknown];
