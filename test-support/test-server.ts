@@ -29,6 +29,16 @@ export interface TestServerSpec {
   readonly binds?: readonly { readonly host: string; readonly server: string; readonly readOnly?: boolean }[];
 }
 
+/** Resolves with `p`'s value, or `fallback` after `ms`; the timer never outlives the race. */
+async function within<T, F>(p: Promise<T>, ms: number, fallback: F): Promise<T | F> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([p, new Promise<F>((r) => (timer = setTimeout(() => r(fallback), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export class TestServer {
   readonly root: string;
   private child?: ChildProcess;
@@ -97,7 +107,7 @@ export class TestServer {
   async reboot(command: () => Promise<unknown>, timeoutMs = 120_000): Promise<void> {
     const exit = this.exit;
     await command();
-    const code = await Promise.race([exit, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), timeoutMs))]);
+    const code = await within(exit!, timeoutMs, 'timeout' as const);
     if (code === 'timeout') throw new Error(`${this.spec.name} did not shut down for the reboot:\n${this.consoleTail()}`);
     if (code !== 133) throw new Error(`${this.spec.name} exited with ${code}, not 133 (reboot):\n${this.consoleTail()}`);
     await this.boot(timeoutMs);
@@ -108,10 +118,10 @@ export class TestServer {
     const child = this.child;
     if (!child || !this.running) return;
     child.kill('SIGTERM');
-    const done = await Promise.race([this.exit!.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), graceMs))]);
+    const done = await within(this.exit!.then(() => true), graceMs, false);
     if (!done) {
       child.kill('SIGKILL');
-      await Promise.race([this.exit, new Promise((r) => setTimeout(r, 5000))]);
+      await within(this.exit!, 5000, undefined);
     }
   }
 

@@ -191,7 +191,10 @@ describe('tenant.yml on a real Debian 12 server (Qdrant: STAND-IN)', () => {
     expect(await connects(lab.outsider, 22)).toBe(true);
     for (let i = 0; i < 8; i++) await lab.ssh(lab.outsider, 'intruder', 'true');
     await waitFor('fail2ban to ban the outsider', async () => (await onServer('sudo -n fail2ban-client status sshd')).stdout.includes(OUTSIDER_IP), 30_000, 500);
+    // The ban is listed a moment before its nftables rule is in place.
+    await waitFor('the ban to shut the outsider out of sshd', async () => !(await connects(lab.outsider, 22)), 15_000, 500);
     expect(await connects(lab.outsider, 22)).toBe(false);
+    expect((await onServer('sudo -n nft list table inet f2b-table')).stdout).toContain(OUTSIDER_IP);
     expect((await lab.ssh(lab.control, 'deploy', 'true')).code).toBe(0);
   });
 
