@@ -190,7 +190,7 @@ describe('tenant.yml on a real Debian 12 server (Qdrant: STAND-IN)', () => {
   it('fail2ban bans a source after repeated failed logins, and Ansible still gets in', async () => {
     expect(await connects(lab.outsider, 22)).toBe(true);
     for (let i = 0; i < 8; i++) await lab.ssh(lab.outsider, 'intruder', 'true');
-    await waitFor('fail2ban to ban the outsider', async () => (await onServer('sudo -n fail2ban-client status sshd')).stdout.includes(OUTSIDER_IP), 30_000, 500);
+    await waitFor('fail2ban to ban the outsider', async () => (await onServer('sudo -n fail2ban-client status sshd')).stdout.includes(OUTSIDER_IP), 60_000, 500);
     // The ban is listed a moment before its nftables rule is in place.
     await waitFor('the ban to shut the outsider out of sshd', async () => !(await connects(lab.outsider, 22)), 15_000, 500);
     expect(await connects(lab.outsider, 22)).toBe(false);
@@ -237,6 +237,24 @@ describe('tenant.yml on a real Debian 12 server (Qdrant: STAND-IN)', () => {
     expect(again.recap[lab.serverName]).toMatchObject({ changed: 0, failed: 0 });
     expect((await run('blkid', ['-p', '-o', 'value', '-s', 'UUID', lab.emptyImage])).stdout.trim()).toBe(uuid);
     expect((await onServer('test -e /srv/vol-empty/marker && echo kept')).stdout.trim()).toBe('kept');
+  });
+
+  it('fails if the volume is missing: the run names the tenant, the server and the step, and changes nothing', async () => {
+    const r = await tenantPlay({ tenant_volume_id: 999, tenant_volume_mount_path: '/srv/vol-missing' }, ['volume']);
+    outputs.missing = r.output;
+    expect(r.code).not.toBe(0);
+    expect(flat(r.output)).toContain(`tenant ${TENANT}: server ${lab.serverName}: tenant_volume: (volume) no volume 999 on this server`);
+    expect(changedTasks(r.output)).toEqual([]);
+  });
+
+  it('fails if a data service does not come up: the run stops naming the tenant, the server and the service', async () => {
+    // MinIO refuses to start with a root user shorter than 3 characters.
+    const r = await tenantPlay({ tenant_dataplane_minio_root_user: 'x', tenant_dataplane_start_timeout: 10 });
+    outputs.broken = r.output;
+    expect(r.code).not.toBe(0);
+    expect(flat(r.output)).toMatch(new RegExp(`tenant ${TENANT}: server ${lab.serverName}: tenant_dataplane \\(minio\\): http://${lab.serverIp.replace(/\./g, '\\.')}:9000/minio/health/live does not answer 200`));
+    // The run stopped there: the store roles did not run against the broken service.
+    expect(r.output).not.toMatch(/TASK \[tenant_minio : Ask MinIO for its status/);
   });
 
   it('never prints a secret', () => {
