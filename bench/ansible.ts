@@ -1,17 +1,25 @@
 /**
- * Benchmark: wall time of the whole after-apply playbook (playbooks/site.yml)
- * for two tenants against local servers (PostgreSQL 15 and MinIO on
- * 127.0.0.1, the Qdrant stand-in, real sops and age): the first run, which
- * creates everything, and a second run, which must change nothing and should
- * take well under the first. Needs the toolchain (scripts/install-tools.sh);
- * no network namespaces, so no root.
+ * Benchmark: wall time of the after-apply playbooks, the first run (which
+ * creates everything) against a second run (which must change nothing and
+ * should take a small fraction of the first):
+ *
+ * - playbooks/site.yml for two tenants on the shared stores (PostgreSQL 15
+ *   and MinIO on 127.0.0.1, the Qdrant stand-in, real sops and age);
+ * - playbooks/tenant.yml for one tenant on a real Debian 12 server
+ *   (systemd-nspawn, test-support/server-lab.ts): baseline, volume, the
+ *   tenant's own PostgreSQL, MinIO and Qdrant STAND-IN, then its database,
+ *   bucket and collection. Needs root and systemd-nspawn; skipped otherwise.
+ *
+ * Needs the toolchain (scripts/install-tools.sh).
  *
  * Ansible's cost is per task and per host (a worker fork, a module run), so
  * the numbers move with the machine's load: the load average is printed too.
  */
 import * as os from 'os';
 import { startAnsiblePlatform } from '../test-support/ansible-platform';
+import { which } from '../test-support/ansible-proc';
 import { PlaybookRun } from '../test-support/ansible-run';
+import { createServerLab, MANAGEMENT_CIDR } from '../test-support/server-lab';
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
@@ -23,6 +31,10 @@ function summary(r: PlaybookRun): string {
 }
 
 export async function benchAnsible(): Promise<string[]> {
+  return [...(await benchSharedStores()), ...(await benchServer())];
+}
+
+async function benchSharedStores(): Promise<string[]> {
   const p = await startAnsiblePlatform({ jwtRbac: true });
   try {
     const load = () => os.loadavg()[0].toFixed(1);
@@ -38,5 +50,39 @@ export async function benchAnsible(): Promise<string[]> {
     return lines;
   } finally {
     await p.stop();
+  }
+}
+
+async function benchServer(): Promise<string[]> {
+  if (process.getuid?.() !== 0 || !which('systemd-nspawn') || !which('debootstrap')) {
+    return ['tenant.yml on a real server: skipped (needs root, systemd-nspawn and debootstrap)'];
+  }
+  const load = () => os.loadavg()[0].toFixed(1);
+  const lab = await createServerLab({
+    id: 'bench',
+    seq: 231,
+    serverGroup: 'db',
+    postgres: true,
+    minio: true,
+    qdrant: { vector_size: 4, distance: 'Cosine' },
+    volume: { size_gb: 10, format: 'ext4' },
+    ingress: [{ port: 22, from: [MANAGEMENT_CIDR] }],
+  });
+  try {
+    const loadBefore = load();
+    const play = () => lab.play('playbooks/tenant.yml', { extraVars: { tenant: 'bench' } });
+    const first = await play();
+    const second = await play();
+    const third = await play();
+    const lines = [
+      `tenant.yml, 1 tenant on a real server, first run (baseline, volume, data plane, stores): ${summary(first)}`,
+      `tenant.yml, same server, second run (no change):                                     ${summary(second)}`,
+      `tenant.yml, same server, third run (no change):                                      ${summary(third)}`,
+      `second / first: ${(second.durationMs / first.durationMs).toFixed(2)}; load average ${loadBefore} before, ${load()} after, ${os.cpus().length} cores`,
+    ];
+    if (first.code !== 0 || second.code !== 0) lines.push('a run FAILED: see `npx jest --selectProjects integration __tests__/integration/ansible-servers` for details');
+    return lines;
+  } finally {
+    await lab.cleanup();
   }
 }

@@ -4,7 +4,16 @@
  * and the roles' argument specs validate them: one shape, one function.
  */
 import { bucketName, collectionName, databaseName, databaseUser, minioUser, secretsFile } from './naming';
-import type { Platform, Tenant } from './tenant/model';
+import type { Platform, Protocol, Tenant } from './tenant/model';
+
+/** One inbound rule of the tenant file, addresses resolved: what the host firewall (roles/baseline) mirrors. */
+export interface AnsibleIngressRule {
+  protocol: Protocol;
+  /** "443", "80-85" or "any"; absent for icmp, gre, esp. */
+  port?: string;
+  /** Canonical CIDRs, IPv4 and IPv6. */
+  cidrs: string[];
+}
 
 export interface AnsibleTenantVars {
   tenant_id: string;
@@ -14,6 +23,12 @@ export interface AnsibleTenantVars {
   /** 10.<seq>.0.0/16: where the tenant's servers connect from. */
   tenant_cidr: string;
   tenant_servers: { name: string; role: string; private_ip: string }[];
+  /** The tenant file's inbound rules; the tenant network (tenant_cidr) is always allowed in besides. */
+  tenant_ingress: AnsibleIngressRule[];
+  /** The data volume: its filesystem and the server it is attached to (its id comes from the volume_id output). */
+  tenant_volume: { enabled: boolean; format: 'ext4' | 'xfs'; server: string };
+  /** The server that runs the tenant's data plane (PostgreSQL, MinIO, Qdrant): the one the volume is attached to. */
+  tenant_data_server: string;
   tenant_postgres: { enabled: boolean; database: string; user: string };
   tenant_minio: { enabled: boolean; bucket: string; user: string };
   tenant_qdrant: { enabled: boolean; collection: string; vector_size?: number; distance?: string };
@@ -31,6 +46,9 @@ export function ansibleVars(tenant: Tenant, platform: Platform): AnsibleTenantVa
     tenant_mode: tenant.mode,
     tenant_cidr: tenant.networkCidr,
     tenant_servers: tenant.servers.map((s) => ({ name: s.name, role: s.role, private_ip: s.privateIp })),
+    tenant_ingress: tenant.ingress.map((r) => ({ protocol: r.protocol, ...(r.port ? { port: r.port } : {}), cidrs: [...r.cidrs] })),
+    tenant_volume: { enabled: tenant.volume !== undefined, format: tenant.volume?.format ?? 'ext4', server: tenant.servers[0].name },
+    tenant_data_server: tenant.servers[0].name,
     tenant_postgres: { enabled: tenant.storage.postgres, database: databaseName(tenant.id), user: databaseUser(tenant.id) },
     tenant_minio: { enabled: tenant.storage.minio, bucket: bucketName(tenant.id), user: minioUser(tenant.id) },
     tenant_qdrant: {

@@ -23,6 +23,12 @@ export interface FixtureTenant {
   readonly postgres?: boolean;
   readonly minio?: boolean;
   readonly qdrant?: { readonly vector_size: number; readonly distance: string };
+  /** Name of the one server group. @default app */
+  readonly serverGroup?: string;
+  /** A volume on the first server. @default none */
+  readonly volume?: { readonly size_gb: number; readonly format: 'ext4' | 'xfs' };
+  /** firewall.ingress of the tenant file. @default none */
+  readonly ingress?: readonly { readonly port: number; readonly from: readonly string[]; readonly public?: boolean }[];
 }
 
 /** The two tenants the integration tests and the benchmark use. */
@@ -61,8 +67,12 @@ function tenantYaml(t: FixtureTenant): string {
     `environment: development`,
     `mode: online`,
     `servers:`,
-    `  - name: app`,
+    `  - name: ${t.serverGroup ?? 'app'}`,
     `    role: worker`,
+    ...(t.volume ? [`volume: { size_gb: ${t.volume.size_gb}, format: ${t.volume.format} }`] : []),
+    ...(t.ingress?.length
+      ? ['firewall:', '  ingress:', ...t.ingress.map((r) => `    - { port: ${r.port}, from: [${r.from.join(', ')}]${r.public ? ', public: true' : ''} }`)]
+      : []),
     `storage:`,
     ...(storage.length ? storage : ['  postgres: false']),
     '',

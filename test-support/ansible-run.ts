@@ -55,6 +55,8 @@ export interface PlaybookOptions {
   readonly limit?: string;
   /** @default 600000 */
   readonly timeoutMs?: number;
+  /** Network namespace to run Ansible in (the control node of a server test). @default this machine's */
+  readonly netns?: string;
 }
 
 /** Variables from the developer's shell that would change which keys sops uses. */
@@ -115,7 +117,8 @@ export async function runPlaybook(o: PlaybookOptions): Promise<PlaybookRun> {
   if (o.tags?.length) args.push('--tags', o.tags.join(','));
   if (o.skipTags?.length) args.push('--skip-tags', o.skipTags.join(','));
   if (o.limit) args.push('--limit', o.limit);
-  const r = await run('ansible-playbook', args, { cwd: ANSIBLE_DIR, env: ansibleEnv(o.workDir, o.env), timeoutMs: o.timeoutMs ?? 600_000 });
+  const [cmd, argv] = o.netns ? ['ip', ['netns', 'exec', o.netns, 'ansible-playbook', ...args]] : ['ansible-playbook', args];
+  const r = await run(cmd, argv, { cwd: ANSIBLE_DIR, env: ansibleEnv(o.workDir, o.env), timeoutMs: o.timeoutMs ?? 600_000 });
   const output = `${r.stdout}${r.stderr ? `\n--- stderr ---\n${r.stderr}` : ''}`;
   return { code: r.code, output, durationMs: r.durationMs, recap: parseRecap(r.stdout) };
 }

@@ -6,6 +6,7 @@
  * each request against the shapes Qdrant publishes in its OpenAPI description:
  *
  *   GET    /                                  -> { title, version, commit }
+ *   GET    /healthz, /livez, /readyz          -> 200 text, no key needed (Qdrant's kubernetes probes)
  *   GET    /collections                       -> { result: { collections: [{ name }] }, status, time }
  *   GET    /collections/{name}                -> { result: { status, config: { params: { vectors: { size, distance } } } } } | 404
  *   PUT    /collections/{name}  { vectors: { size, distance } }   -> { result: true } | 409 if it exists
@@ -22,6 +23,7 @@
  * test can assert that the role sent nothing Qdrant would reject.
  */
 import { createHmac, timingSafeEqual } from 'crypto';
+import * as fs from 'fs';
 import * as http from 'http';
 import { AddressInfo } from 'net';
 
@@ -52,6 +54,16 @@ export interface QdrantStandinOptions {
   readonly jwtRbac?: boolean;
   /** Reported by GET /. @default 1.12.4 */
   readonly version?: string;
+  /** Address to listen on. @default 127.0.0.1 */
+  readonly host?: string;
+  /** Port to listen on. @default 0 (any free port) */
+  readonly port?: number;
+  /**
+   * A JSON file the collections are kept in (read at start, written after
+   * each change), as Qdrant keeps them in its storage_path: they outlive a
+   * restart. @default in memory only
+   */
+  readonly storageFile?: string;
 }
 
 export interface QdrantStandin {
@@ -103,6 +115,15 @@ export async function startQdrantStandin(opts: QdrantStandinOptions): Promise<Qd
   const requests: RecordedRequest[] = [];
   const collections = new Map<string, { size: number; distance: Distance; points: number }>();
   const version = opts.version ?? '1.12.4';
+  const { storageFile } = opts;
+  if (storageFile && fs.existsSync(storageFile)) {
+    for (const [name, c] of Object.entries(JSON.parse(fs.readFileSync(storageFile, 'utf8')))) collections.set(name, c as never);
+  }
+  const persist = () => {
+    if (!storageFile) return;
+    fs.writeFileSync(`${storageFile}.tmp`, JSON.stringify(Object.fromEntries(collections)));
+    fs.renameSync(`${storageFile}.tmp`, storageFile);
+  };
 
   const authOf = (req: http.IncomingMessage): { access?: Access; auth: string } => {
     const header = req.headers['api-key'];
@@ -147,6 +168,12 @@ export async function startQdrantStandin(opts: QdrantStandinOptions): Promise<Qd
       const ok = (result: unknown) => send(200, { result, status: 'ok', time: time() });
       const fail = (status: number, error: string) => send(status, { status: { error }, time: time() });
 
+      if (method === 'GET' && ['/healthz', '/livez', '/readyz'].includes(url.pathname)) {
+        requests.push({ method, path: url.pathname, status: 200, violations, auth: 'none' });
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end(`${url.pathname.slice(1)} check passed`);
+        return;
+      }
       const { access, auth } = authOf(req);
       if (!access) {
         if (auth === 'none') violations.push('no api-key header or Authorization bearer token');
@@ -218,11 +245,14 @@ export async function startQdrantStandin(opts: QdrantStandinOptions): Promise<Qd
           if (violations.length) return fail(422, `Validation error in JSON body: ${violations.join('; ')}`);
           if (existing) return fail(409, `Wrong input: Collection \`${name}\` already exists!`);
           collections.set(name, { size: v.size, distance: v.distance, points: 0 });
+          persist();
           return ok(true);
         }
         if (method === 'DELETE') {
           if (!may(access, 'manage')) return fail(403, 'Forbidden: global access is required');
-          return ok(collections.delete(name));
+          const deleted = collections.delete(name);
+          persist();
+          return ok(deleted);
         }
       }
       if (parts.length === 3 && parts[2] === 'points' && method === 'PUT') {
@@ -239,16 +269,21 @@ export async function startQdrantStandin(opts: QdrantStandinOptions): Promise<Qd
           }
         }
         existing.points += points.length;
+        persist();
         return ok({ operation_id: requests.length, status: 'completed' });
       }
       violations.push(`${method} ${url.pathname} is not a route the stand-in knows`);
       return fail(404, 'Not found');
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const host = opts.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, resolve);
+  });
   const port = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     requests,
     collections,
     violations: () => requests.flatMap((r) => r.violations.map((v) => `${r.method} ${r.path}: ${v}`)),
