@@ -16,7 +16,7 @@ import { stackEnv } from '../review/stack-env';
 import { synthStacks } from '../review/synth-stacks';
 import { initStack, tofu } from '../review/tofu';
 import { HcloudClient } from '../verify/client';
-import { ADOPTABLE, adoptionPlan, expectedResources, stateIds, type Adoption, type ExpectedResource, type LiveResource, type Refusal } from './adoption-plan';
+import { ADOPTABLE, adoptionPlan, expectedResources, expectedSubnets, stateIds, subnetAdoptions, type Adoption, type ExpectedResource, type LiveResource, type Refusal } from './adoption-plan';
 
 export interface AdoptOptions {
   /** Project root (state/ is under it). */
@@ -97,11 +97,21 @@ export async function adoptTenants(o: AdoptOptions): Promise<TenantAdoption[]> {
     try {
       const state = await readState(s.stack, s.stackDir, run);
       const missing = expectedResources(s.stack).filter((e) => !state.has(e.address));
-      if (missing.length === 0) { out.set(s.tenant, { tenant: s.tenant, adopted: [], refused: [] }); return; }
+      const subnets = expectedSubnets(s.stack).filter((e) => !state.has(e.address));
+      if (missing.length === 0 && subnets.length === 0) { out.set(s.tenant, { tenant: s.tenant, adopted: [], refused: [] }); return; }
       const token = tenant.hcloudTokenEnv ? env[tenant.hcloudTokenEnv] : env.HCLOUD_TOKEN;
       if (!token) throw new Error(`no API token to look for resources an interrupted deploy left: set ${tenant.hcloudTokenEnv ?? 'HCLOUD_TOKEN'}`);
       const client = new HcloudClient({ endpoint: env.HCLOUD_ENDPOINT || HETZNER_API, token });
-      const plan = adoptionPlan({ expected: missing, state, live: await lookUp(client, missing) });
+      const named = adoptionPlan({ expected: missing, state, live: await lookUp(client, missing) });
+      // A subnet has no name or labels: it is the tenant's when its network is (killed between network and subnet).
+      const networkIds = new Map([...state].filter(([a]) => a.startsWith('hcloud_network.')));
+      for (const a of named.imports) if (a.address.startsWith('hcloud_network.')) networkIds.set(a.address, a.importId);
+      const liveRanges = new Map<string, string[]>();
+      for (const id of new Set(subnets.map((e) => networkIds.get(e.networkAddress)).filter((x): x is string => x !== undefined))) {
+        const network = await client.getOne(`/networks/${id}`, 'network');
+        liveRanges.set(id, ((network?.subnets ?? []) as { ip_range: string }[]).map((r) => r.ip_range));
+      }
+      const plan = { imports: [...named.imports, ...subnetAdoptions({ subnets, state, networkIds, liveRanges })], refused: named.refused };
       if (plan.imports.length) await initStack(s.stackDir, run);
       const adopted: Adoption[] = [];
       for (const a of plan.imports) {

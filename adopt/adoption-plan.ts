@@ -133,6 +133,51 @@ export function adoptionPlan(input: AdoptionInput): AdoptionPlan {
   return { imports, refused };
 }
 
+/** A subnet the stack would create: it has no name or labels, it is identified by its network and range. */
+export interface ExpectedSubnet {
+  readonly address: string;
+  /** The address of the stack's network it belongs to (`hcloud_network.network`). */
+  readonly networkAddress: string;
+  readonly ipRange: string;
+}
+
+/** The subnets of a synthesized stack whose network is one of the stack's own networks. */
+export function expectedSubnets(stack: unknown): ExpectedSubnet[] {
+  const resources = (stack as { resource?: Record<string, Record<string, Record<string, unknown>>> })?.resource ?? {};
+  const out: ExpectedSubnet[] = [];
+  for (const [name, config] of Object.entries(resources.hcloud_network_subnet ?? {})) {
+    const ref = /^\$\{(hcloud_network\.[A-Za-z0-9_-]+)\.id\}$/.exec(String(config.network_id ?? ''));
+    if (!ref || typeof config.ip_range !== 'string') continue;
+    out.push({ address: `hcloud_network_subnet.${name}`, networkAddress: ref[1], ipRange: config.ip_range });
+  }
+  return out;
+}
+
+/**
+ * Subnets to adopt: a subnet the state lacks, on a network that is this
+ * tenant's (in the state, or adopted in this run because its name and labels
+ * matched), whose exact range the live network already has. A range on a
+ * network that is not the tenant's is never looked at. The import id is the
+ * provider's `<network id>-<ip range>`.
+ */
+export function subnetAdoptions(input: {
+  readonly subnets: readonly ExpectedSubnet[];
+  readonly state: ReadonlyMap<string, string>;
+  /** Network ids known to be the tenant's: its state's and this run's adoptions, by address. */
+  readonly networkIds: ReadonlyMap<string, string>;
+  /** The subnet ranges each such network has live, by network id. */
+  readonly liveRanges: ReadonlyMap<string, readonly string[]>;
+}): Adoption[] {
+  const out: Adoption[] = [];
+  for (const s of input.subnets) {
+    if (input.state.has(s.address)) continue;
+    const id = input.networkIds.get(s.networkAddress);
+    if (id === undefined || !(input.liveRanges.get(id) ?? []).includes(s.ipRange)) continue;
+    out.push({ address: s.address, name: `${s.ipRange} of network ${id}`, importId: `${id}-${s.ipRange}` });
+  }
+  return out;
+}
+
 /**
  * Addresses and ids of the managed resources in an OpenTofu state file
  * (format version 4), root module only, as the tenant stacks have them.

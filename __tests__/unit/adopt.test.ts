@@ -1,4 +1,4 @@
-import { adoptionPlan, expectedResources, stateIds, type LiveResource } from '../../adopt/adoption-plan';
+import { adoptionPlan, expectedResources, expectedSubnets, stateIds, subnetAdoptions, type LiveResource } from '../../adopt/adoption-plan';
 
 const identity = { tenant_id: 'globex', environment: 'staging', managed_by: 'hetzner-tenants' };
 /** The resource blocks of a small synthesized stack, as CDKTF writes them. */
@@ -97,5 +97,25 @@ describe('state ids', () => {
     };
     expect([...stateIds(file)]).toEqual([['hcloud_server.server_web_1', '41'], ['hcloud_zone_rrset.a', 'globex/A'], ['terraform_data.n[0]', 'a']]);
     expect(stateIds({})).toEqual(new Map());
+  });
+});
+
+describe('subnets: identified by their network and range, adopted only on the tenant own network', () => {
+  const subnets = expectedSubnets(stack);
+  const noSubnetState = new Map([...state].filter(([a]) => a !== 'hcloud_network_subnet.subnet'));
+
+  test('the stack subnet is found by the network it references', () => {
+    expect(subnets).toEqual([{ address: 'hcloud_network_subnet.subnet', networkAddress: 'hcloud_network.network', ipRange: '10.13.1.0/24' }]);
+  });
+
+  test('adopts a subnet the live network has when the network is the tenant own (in the state), with the provider import id', () => {
+    const out = subnetAdoptions({ subnets, state: noSubnetState, networkIds: new Map([['hcloud_network.network', '7']]), liveRanges: new Map([['7', ['10.13.1.0/24']]]) });
+    expect(out).toEqual([{ address: 'hcloud_network_subnet.subnet', name: '10.13.1.0/24 of network 7', importId: '7-10.13.1.0/24' }]);
+  });
+
+  test('adopts nothing when the live network lacks the range, the network is not known to be the tenant, or the state has the subnet', () => {
+    expect(subnetAdoptions({ subnets, state: noSubnetState, networkIds: new Map([['hcloud_network.network', '7']]), liveRanges: new Map([['7', ['10.13.2.0/24']]]) })).toEqual([]);
+    expect(subnetAdoptions({ subnets, state: noSubnetState, networkIds: new Map(), liveRanges: new Map([['7', ['10.13.1.0/24']]]) })).toEqual([]);
+    expect(subnetAdoptions({ subnets, state, networkIds: new Map([['hcloud_network.network', '7']]), liveRanges: new Map([['7', ['10.13.1.0/24']]]) })).toEqual([]);
   });
 });
