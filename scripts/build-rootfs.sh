@@ -51,7 +51,7 @@ tmp="$TENANT_TOOLS_DIR/rootfs/.build-$ROOTFS_VERSION.$$"
 trap '$SUDO rm -rf "$tmp"' EXIT
 $SUDO rm -rf "$TENANT_TOOLS_DIR/rootfs/.build-$ROOTFS_VERSION".*
 started=$SECONDS
-echo "building rootfs $ROOTFS_VERSION from $(mirror) (first run only, about 2 minutes)" >&2
+echo "building rootfs $ROOTFS_VERSION from $(mirror) (first run only, a few minutes)" >&2
 $SUDO debootstrap --variant=minbase --include="$ROOTFS_PACKAGES" bookworm "$tmp" "$(mirror)" >"$tmp.log" 2>&1 || {
   tail -20 "$tmp.log" >&2; rm -f "$tmp.log"; exit 1; }
 rm -f "$tmp.log"
