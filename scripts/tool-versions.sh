@@ -14,7 +14,7 @@ APT_PACKAGES="age ansible postgresql python3-psycopg2 python3-hcloud iproute2 jq
 # Debian mirror (the roles install a package only when it is missing). Bump
 # ROOTFS_VERSION when the package list or the customization in
 # scripts/build-rootfs.sh changes: a new directory is built beside the old one.
-ROOTFS_VERSION=bookworm-2
+ROOTFS_VERSION=bookworm-roles-1
 ROOTFS_PACKAGES="systemd,systemd-sysv,dbus,openssh-server,python3,python3-apt,sudo,nftables,iproute2,iputils-ping,netcat-openbsd,procps,e2fsprogs,xfsprogs"
 # roles/baseline
 ROOTFS_PACKAGES="$ROOTFS_PACKAGES,fail2ban,python3-systemd,unattended-upgrades"
