@@ -19,6 +19,7 @@ import * as os from 'os';
 import { startAnsiblePlatform } from '../test-support/ansible-platform';
 import { which } from '../test-support/ansible-proc';
 import { PlaybookRun } from '../test-support/ansible-run';
+import { defaultRootfs, rootfsProblem } from '../local-cloud/machines/rootfs';
 import { createServerLab, MANAGEMENT_CIDR } from '../test-support/server-lab';
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -54,8 +55,9 @@ async function benchSharedStores(): Promise<string[]> {
 }
 
 async function benchServer(): Promise<string[]> {
-  if (process.getuid?.() !== 0 || !which('systemd-nspawn') || !which('debootstrap')) {
-    return ['tenant.yml on a real server: skipped (needs root, systemd-nspawn and debootstrap)'];
+  const rootfs = rootfsProblem(defaultRootfs());
+  if (process.getuid?.() !== 0 || !which('systemd-nspawn') || rootfs) {
+    return [`tenant.yml on a real server: skipped (needs root, systemd-nspawn and the root filesystem of npm run tools${rootfs ? `: ${rootfs}` : ''})`];
   }
   const load = () => os.loadavg()[0].toFixed(1);
   const lab = await createServerLab({

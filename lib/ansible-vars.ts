@@ -27,7 +27,7 @@ export interface AnsibleTenantVars {
   tenant_ingress: AnsibleIngressRule[];
   /** The data volume: its filesystem and the server it is attached to (its id comes from the volume_id output). */
   tenant_volume: { enabled: boolean; format: 'ext4' | 'xfs'; server: string };
-  /** The server that runs the tenant's data plane (PostgreSQL, MinIO, Qdrant): the one the volume is attached to. */
+  /** The server that runs the tenant's data plane (PostgreSQL, MinIO, Qdrant): the first server of the tenant file's `storage.host` group (by default the first group, which holds the volume). */
   tenant_data_server: string;
   tenant_postgres: { enabled: boolean; database: string; user: string };
   tenant_minio: { enabled: boolean; bucket: string; user: string };
@@ -48,7 +48,7 @@ export function ansibleVars(tenant: Tenant, platform: Platform): AnsibleTenantVa
     tenant_servers: tenant.servers.map((s) => ({ name: s.name, role: s.role, private_ip: s.privateIp })),
     tenant_ingress: tenant.ingress.map((r) => ({ protocol: r.protocol, ...(r.port ? { port: r.port } : {}), cidrs: [...r.cidrs] })),
     tenant_volume: { enabled: tenant.volume !== undefined, format: tenant.volume?.format ?? 'ext4', server: tenant.servers[0].name },
-    tenant_data_server: tenant.servers[0].name,
+    tenant_data_server: tenant.dataServer,
     tenant_postgres: { enabled: tenant.storage.postgres, database: databaseName(tenant.id), user: databaseUser(tenant.id) },
     tenant_minio: { enabled: tenant.storage.minio, bucket: bucketName(tenant.id), user: minioUser(tenant.id) },
     tenant_qdrant: {

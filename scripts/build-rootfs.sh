@@ -13,12 +13,19 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$here/tool-versions.sh"
 TENANT_TOOLS_DIR="${TENANT_TOOLS_DIR:-$HOME/.cache/tenant-platform-tools}"
 dest="$TENANT_TOOLS_DIR/rootfs/$ROOTFS_VERSION"
-stamp="$TENANT_TOOLS_DIR/stamps/rootfs"
+# One stamp per version, holding its package list: checkouts pinning different
+# versions share the cache without rebuilding (and removing) each other's
+# rootfs under running servers, and one version never means two package lists.
+stamp="$TENANT_TOOLS_DIR/stamps/rootfs-$ROOTFS_VERSION"
 [[ "${1:-}" == "--print" ]] && { echo "$dest"; exit 0; }
 
-if [[ -f "$stamp" && "$(cat "$stamp")" == "$ROOTFS_VERSION" && -x "$dest/usr/sbin/sshd" ]]; then
-  echo "rootfs $ROOTFS_VERSION (cached) $dest"
-  exit 0
+if [[ -f "$stamp" && -x "$dest/usr/sbin/sshd" ]]; then
+  if [[ "$(cat "$stamp")" == "$ROOTFS_PACKAGES" ]]; then
+    echo "rootfs $ROOTFS_VERSION (cached) $dest"
+    exit 0
+  fi
+  echo "rootfs $ROOTFS_VERSION in $dest was built with other packages ($(cat "$stamp")); bump ROOTFS_VERSION in scripts/tool-versions.sh when ROOTFS_PACKAGES changes" >&2
+  exit 1
 fi
 SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
 
@@ -39,6 +46,10 @@ customize() {
   : >"$root/etc/machine-id"
   echo localhost >"$root/etc/hostname"
   rm -f "$root/etc/resolv.conf"
+  # Installed for the roles, started by them: a fresh server runs what a fresh
+  # Hetzner server runs (bookworm's fail2ban fails to start before the baseline
+  # gives it the systemd backend, which would leave every new server degraded).
+  chroot "$root" systemctl disable --quiet fail2ban.service 2>/dev/null || true
   # Periodic jobs that would only burn CPU on a laptop full of servers.
   for t in apt-daily apt-daily-upgrade dpkg-db-backup e2scrub_all fstrim; do
     ln -sf /dev/null "$root/etc/systemd/system/$t.timer"
@@ -51,12 +62,12 @@ tmp="$TENANT_TOOLS_DIR/rootfs/.build-$ROOTFS_VERSION.$$"
 trap '$SUDO rm -rf "$tmp"' EXIT
 $SUDO rm -rf "$TENANT_TOOLS_DIR/rootfs/.build-$ROOTFS_VERSION".*
 started=$SECONDS
-echo "building rootfs $ROOTFS_VERSION from $(mirror) (first run only, about 2 minutes)" >&2
+echo "building rootfs $ROOTFS_VERSION from $(mirror) (first run only, a few minutes)" >&2
 $SUDO debootstrap --variant=minbase --include="$ROOTFS_PACKAGES" bookworm "$tmp" "$(mirror)" >"$tmp.log" 2>&1 || {
   tail -20 "$tmp.log" >&2; rm -f "$tmp.log"; exit 1; }
 rm -f "$tmp.log"
 $SUDO bash -c "$(declare -f customize); customize '$tmp'"
 $SUDO rm -rf "$dest"
 $SUDO mv "$tmp" "$dest"
-printf '%s' "$ROOTFS_VERSION" >"$stamp.tmp" && mv -f "$stamp.tmp" "$stamp"
+printf '%s' "$ROOTFS_PACKAGES" >"$stamp.tmp" && mv -f "$stamp.tmp" "$stamp"
 echo "rootfs $ROOTFS_VERSION (built in $((SECONDS - started)) s) $dest"

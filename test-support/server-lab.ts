@@ -24,7 +24,7 @@ import * as path from 'path';
 import { AnsibleWorld, createAnsibleWorld, FixtureTenant } from './ansible-fixture';
 import { run, RunResult, runOk, tempDir, toolsEnv, which } from './ansible-proc';
 import { PlaybookOptions, PlaybookRun, REPO_ROOT, runPlaybook } from './ansible-run';
-import { ensureServerRootfs } from './server-rootfs';
+import { defaultRootfs, rootfsProblem } from '../local-cloud/machines/rootfs';
 import { TestServer } from './test-server';
 
 export const CONTROL_IP = '10.250.0.1';
@@ -89,7 +89,10 @@ export async function createServerLab(tenant: FixtureTenant): Promise<ServerLab>
     }
   };
   try {
-    const rootfs = await ensureServerRootfs();
+    // The local cloud's root filesystem (npm run tools): it carries every package the roles install.
+    const rootfs = defaultRootfs();
+    const problem = rootfsProblem(rootfs);
+    if (problem) throw new Error(problem);
     const world = await createAnsibleWorld([tenant], 'tp-servers');
     undo.push(() => world.cleanup());
     const vars = world.tenants[0];

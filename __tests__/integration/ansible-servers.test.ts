@@ -17,8 +17,8 @@
  * after the reboot test. The block-device path (format only when empty, a
  * foreign filesystem stops the run) is tested on loop devices.
  *
- * Needs root, systemd-nspawn, debootstrap (the rootfs is built on first use,
- * about 3 minutes) and the toolchain (npm run tools).
+ * Needs root, systemd-nspawn and the toolchain with the local cloud's root
+ * filesystem (npm run tools), which carries every package the roles install.
  */
 import * as fs from 'fs';
 import * as path from 'path';

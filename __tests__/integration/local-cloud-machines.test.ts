@@ -96,6 +96,16 @@ describe('local cloud machines: servers, networks, firewalls, volumes on real Li
     expect(await c.reach({ outside: '203.0.113.99' }, 'tcp', ip4(b1), 22)).toBe('open');
   });
 
+  test("root in a server manages the server's own nftables (host firewall, fail2ban), and cannot open what the Hetzner firewall closes", async () => {
+    // a1 is behind fw-a (SSH from 198.51.100.0/28 only, outbound 443 to 198.51.100.0/24 only).
+    const own = await c.sshOk(ip4(a1), 'nft flush ruleset && nft add table inet own && nft add chain inet own input "{ type filter hook input priority 0; policy accept; }" && nft list tables');
+    expect(own.trim()).toBe('table inet own');
+    expect(await c.reach({ outside: '203.0.113.99' }, 'tcp', ip4(a1), 22)).toBe('timeout');
+    expect(await c.reach({ server: ip4(a1) }, 'tcp', '203.0.113.50', 443)).toBe('timeout');
+    await c.sshOk(ip4(a1), 'nft delete table inet own');
+    expect(await c.reach({ server: ip4(a1) }, 'tcp', '198.51.100.50', 443)).toBe('open');
+  });
+
   test('power actions: poweroff stops the machine, poweron boots it, reboot restarts it; rebuild gives a fresh root and runs user_data again', async () => {
     const bootId = async () => (await c.sshOk(ip4(a1), 'cat /proc/sys/kernel/random/boot_id; cat /proc/1/stat | cut -d" " -f22')).trim();
     await c.sshOk(ip4(a1), 'echo kept > /root/marker');

@@ -20,6 +20,12 @@ describe('ansibleVars: what the server roles get', () => {
     expect(vars.tenant_volume).toEqual({ enabled: true, format: acme.volume!.format, server: acme.servers[0].name });
   });
 
+  it("names the first server of the tenant file's storage.host group as the data server", () => {
+    const db = acme.servers.find((s) => s.group !== acme.servers[0].group) ?? acme.servers[0];
+    const vars2 = ansibleVars({ ...acme, volume: undefined, storage: { ...acme.storage, host: db.group }, dataServer: db.name }, fleet.platform);
+    expect(vars2.tenant_data_server).toBe(db.name);
+  });
+
   it('says when a tenant has no volume', () => {
     const bare = ansibleVars({ ...acme, volume: undefined }, fleet.platform);
     expect(bare.tenant_volume).toEqual({ enabled: false, format: 'ext4', server: acme.servers[0].name });

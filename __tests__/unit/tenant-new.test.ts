@@ -47,7 +47,8 @@ describe('scaffoldTenant', () => {
     expect(tenant.egress).toEqual([]);
     expect(tenant.volume).toBeUndefined();
     expect(tenant.dnsRecords).toEqual([]);
-    expect(tenant.storage).toEqual({ postgres: false, minio: false });
+    expect(tenant.storage).toEqual({ host: 'app', postgres: false, minio: false });
+    expect(tenant.dataServer).toBe(tenant.servers[0].name);
   });
 
   test('comments every key: required ones, allowed values, what cannot change, the quotas', () => {

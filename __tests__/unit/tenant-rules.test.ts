@@ -162,6 +162,28 @@ describe('tenant rules', () => {
     ]);
   });
 
+  describe('storage.host: the server group of the data server', () => {
+    test('names the first server of that group as the data server (default: the first group)', () => {
+      const r = load('rules', 'storage-host-valid.yaml', 'valid.yaml');
+      expect(r.diagnostics).toEqual([]);
+      const [hosted, plain] = [r.fleet!.tenants.find((t) => t.id === 'storage-host-valid')!, r.fleet!.tenants.find((t) => t.id === 'valid')!];
+      expect({ host: hosted.storage.host, dataServer: hosted.dataServer }).toEqual({ host: 'db', dataServer: 'tenant-storage-host-valid-db-1' });
+      expect({ host: plain.storage.host, dataServer: plain.dataServer }).toEqual({ host: 'app', dataServer: 'tenant-valid-app-1' });
+    });
+
+    test('fails if storage.host names no server group of the tenant, with "did you mean"', () => {
+      expect(lines('rules', 'storage-host.yaml')).toEqual([
+        'rules/storage-host.yaml:8:9: storage.host: unknown server group "dbb" (did you mean "db"?); allowed: a server group of this tenant (app, db)',
+      ]);
+    });
+
+    test('fails if storage.host is not the group holding the volume', () => {
+      expect(lines('rules', 'storage-host-volume.yaml')).toEqual([
+        'rules/storage-host-volume.yaml:10:9: storage.host: server group "db" does not hold the volume, which is attached to the first group "app"; allowed: "app" while the tenant has a volume (or list group "db" first in servers)',
+      ]);
+    });
+  });
+
   test('fails if a DNS record targets something other than a server group of the tenant', () => {
     expect(lines('rules', 'dns-target.yaml')).toEqual([
       'rules/dns-target.yaml:10:15: dns.records[0].target: unknown server group "ap" (did you mean "app"?); allowed: a server group of this tenant (app, db)',

@@ -59,6 +59,7 @@ export function checkTenant(input: TenantFile, platform: Platform, file: string,
     emit(['volume', 'size_gb'], `${input.volume.size_gb} GB exceeds the platform quota quotas.max_volume_gb_per_tenant; allowed: at most ${platform.quotas.max_volume_gb_per_tenant} GB per tenant`);
   }
   checkDnsRecords(input, platform.dns, emit);
+  checkStorageHost(input, emit);
   checkFirewall(input, firewall, emit);
 
   // Every generated name, once per field that produces it (a group's first name that is refused).
@@ -112,6 +113,25 @@ function checkDnsRecords(input: TenantFile, dns: Platform['dns'], emit: Emit): v
     const problem = zoneNameProblem(dns.zone) || tooLong ? undefined : rrsetNameProblem(dnsRecordName(r.name, dns.suffix), dns.zone);
     if (problem) emit(['dns', 'records', i, 'name'], `${problem}; allowed: a name relative to the platform zone ${dns.zone} (acme, not acme.${dns.zone})`);
   });
+}
+
+/** The data server's group: one of the tenant's groups; with a volume, the group the volume is attached to. */
+function checkStorageHost(input: TenantFile, emit: Emit): void {
+  const host = input.storage.host;
+  if (host === undefined) return;
+  const names: string[] = [];
+  input.servers.forEach((g) => names.push(g.name));
+  if (!names.includes(host)) {
+    const hint = didYouMean(host, names);
+    emit(['storage', 'host'], `unknown server group "${host}"${hint ? ` (did you mean "${hint}"?)` : ''}; allowed: a server group of this tenant (${[...new Set(names)].join(', ') || 'none defined'})`);
+    return;
+  }
+  // The volume is attached to the first server (constructs/tenant-stack.ts): a data plane
+  // elsewhere would keep the tenant's data on a root disk while its volume sits unused.
+  const first = input.servers[0]?.name;
+  if (input.volume && first !== undefined && host !== first) {
+    emit(['storage', 'host'], `server group "${host}" does not hold the volume, which is attached to the first group "${first}"; allowed: "${first}" while the tenant has a volume (or list group "${host}" first in servers)`);
+  }
 }
 
 function checkFirewall(input: TenantFile, fw: ResolvedFirewall, emit: Emit): void {

@@ -62,7 +62,10 @@ export interface Tenant {
   /** The rules from the tenant file, resolved; the implicit own-network rules are added by `firewallRules`. */
   readonly ingress: readonly FirewallRule[];
   readonly egress: readonly FirewallRule[];
-  readonly storage: TenantFile['storage'];
+  /** The stores to make, and `host`: the server group of the data server (the tenant file's, or the first group). */
+  readonly storage: TenantFile['storage'] & { readonly host: string };
+  /** Name of the server that runs the tenant's data plane: the first server of `storage.host`. */
+  readonly dataServer: string;
   /** Environment variable with this tenant's own Hetzner token; undefined = platform token. */
   readonly hcloudTokenEnv?: string;
   readonly allowDestroy: boolean;

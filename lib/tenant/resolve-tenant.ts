@@ -52,6 +52,9 @@ export function tenantDnsRecords(input: Pick<TenantFile, 'id' | 'servers' | 'dns
 /** The model of a tenant file that checkTenant accepted; `firewall` as in checkTenant. */
 export function buildTenant(input: TenantFile, platform: Platform, file: string, firewall = resolveFirewall(input, platform.sources)): Tenant {
   const location = input.location ?? platform.defaults.location;
+  const servers = tenantServers(input, platform);
+  // Salvaged input (see salvage.ts) may have lost its groups: no data server then.
+  const dataGroup = input.storage.host ?? servers[0]?.group ?? '';
   return {
     id: input.id,
     seq: input.seq,
@@ -61,12 +64,13 @@ export function buildTenant(input: TenantFile, platform: Platform, file: string,
     networkZone: NETWORK_ZONE_BY_LOCATION[location],
     networkCidr: networkCidr(input.seq),
     subnetCidr: subnetCidr(input.seq),
-    servers: tenantServers(input, platform),
+    servers,
     volume: input.volume ? { sizeGb: input.volume.size_gb, format: input.volume.format } : undefined,
     dnsRecords: tenantDnsRecords(input, platform),
     ingress: firewall.ingress.map((r) => r.rule),
     egress: input.mode === 'online' ? firewall.egress.map((r) => r.rule) : [],
-    storage: input.storage,
+    storage: { ...input.storage, host: dataGroup },
+    dataServer: servers.find((s) => s.group === dataGroup)?.name ?? '',
     hcloudTokenEnv: input.hcloud_token_env,
     allowDestroy: input.allow_destroy,
     sourceFile: file,

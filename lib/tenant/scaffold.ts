@@ -90,6 +90,7 @@ export function scaffoldTenant(input: ScaffoldInput): string {
       : ['  # Outbound: none, the tenant is offline (egress rules need mode: online).', '  egress: []']),
     '',
     'storage:',
+    '  # host: app              # server group of the data server (its first server); default: the first group, which holds the volume',
     `  postgres: false          # true: database ${databaseName(id)} and role ${databaseUser(id)}`,
     `  minio: false             # true: bucket ${bucketName(id)} with its own user and policy`,
     `  # qdrant: { vector_size: 768, distance: Cosine }   # collection ${collectionName(id)}`,

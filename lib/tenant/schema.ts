@@ -143,6 +143,11 @@ export const tenantFileSchema = z
       .default({ ingress: [], egress: [] }),
     storage: z
       .object({
+        /**
+         * Server group whose first server runs the tenant's data plane (PostgreSQL, MinIO, Qdrant: roles/tenant_dataplane).
+         * @default the group the volume is attached to, i.e. the first group
+         */
+        host: z.string().describe("the name of one of this tenant's server groups").optional(),
         /** Database tenant_<id> and role tenant_<id>_user. @default false */
         postgres: z.boolean().default(false),
         /** Bucket tenant-<id>-bucket with its own IAM user and policy. @default false */

@@ -106,6 +106,10 @@ export class Machine {
         `--machine=${this.spec.machineName}`,
         `--hostname=${name}`,
         `--network-namespace-path=/run/netns/${this.spec.netns}`,
+        // Root in the server manages its own nftables (the baseline's host firewall, fail2ban's
+        // bans) as on a real server. It is confined to the server's own namespace: the Hetzner
+        // firewall sits on the world's end of the public link, outside it (firewall/compile.ts).
+        '--capability=CAP_NET_ADMIN',
         '--resolv-conf=off',
         '--timezone=off',
         '--link-journal=no',
