@@ -197,7 +197,8 @@ test('a shared change that changes some stacks plans those tenants only, with th
   const r = await review({ parallel: 3 });
   expect(r.tenants.map((t) => [t.tenant, t.kind])).toEqual([['acme', 'shared'], ['initech', 'shared']]);
   expect(r.tenants[0].reasons).toEqual([
-    'synthesized stack changed: 1 resource differs (1 changed: hcloud_firewall.firewall)',
+    // The firewall admits the new address, and the host firewall the roles build mirrors it (ansible_vars.tenant_ingress).
+    'synthesized stack changed: 1 resource differs (1 changed: hcloud_firewall.firewall); 1 output differs (ansible_vars)',
     'shared code changed: tenants/_platform.yaml (the platform file)',
   ]);
   expect(r.comparison).toEqual({ compared: 3, unchanged: 1 });
