@@ -14,6 +14,8 @@ export interface AnsibleTenantVars {
   /** 10.<seq>.0.0/16: where the tenant's servers connect from. */
   tenant_cidr: string;
   tenant_servers: { name: string; role: string; private_ip: string }[];
+  /** Offline: the jump host, through which the other servers are reached (ProxyJump); '' when online. */
+  tenant_jump_host: string;
   tenant_postgres: { enabled: boolean; database: string; user: string };
   tenant_minio: { enabled: boolean; bucket: string; user: string };
   tenant_qdrant: { enabled: boolean; collection: string; vector_size?: number; distance?: string };
@@ -31,6 +33,7 @@ export function ansibleVars(tenant: Tenant, platform: Platform): AnsibleTenantVa
     tenant_mode: tenant.mode,
     tenant_cidr: tenant.networkCidr,
     tenant_servers: tenant.servers.map((s) => ({ name: s.name, role: s.role, private_ip: s.privateIp })),
+    tenant_jump_host: tenant.jumpHost ?? '',
     tenant_postgres: { enabled: tenant.storage.postgres, database: databaseName(tenant.id), user: databaseUser(tenant.id) },
     tenant_minio: { enabled: tenant.storage.minio, bucket: bucketName(tenant.id), user: minioUser(tenant.id) },
     tenant_qdrant: {
