@@ -87,11 +87,13 @@ function checkServers(input: TenantFile, platform: Platform, emit: Emit): void {
     if (roleProblem) emit(['servers', gi, g.role === undefined ? 'name' : 'role'], roleProblem);
     count += g.count;
   });
-  count += addedJumpGroup(input)?.count ?? 0;
+  const added = addedJumpGroup(input)?.count ?? 0;
+  count += added;
+  const servers = `${count} servers${added ? ` (with the jump host "${AUTO_JUMP_GROUP.name}" an offline tenant gets)` : ''}`;
   if (count > LIMITS.serversPerNetwork) {
-    emit(['servers'], `${count} servers in one tenant network; allowed: at most ${LIMITS.serversPerNetwork} servers per Hetzner network (split the tenant)`);
+    emit(['servers'], `${servers} in one tenant network; allowed: at most ${LIMITS.serversPerNetwork} servers per Hetzner network (split the tenant)`);
   } else if (count > platform.quotas.max_servers_per_tenant) {
-    emit(['servers'], `${count} servers exceed the platform quota quotas.max_servers_per_tenant; allowed: at most ${platform.quotas.max_servers_per_tenant} servers per tenant`);
+    emit(['servers'], `${servers} exceed the platform quota quotas.max_servers_per_tenant; allowed: at most ${platform.quotas.max_servers_per_tenant} servers per tenant`);
   }
 }
 
@@ -117,7 +119,7 @@ function checkJumpHost(input: TenantFile, platform: Platform, location: string, 
   });
   if (addedJumpGroup(input)) {
     const problem = defaultTypeProblem(platform.defaults, location);
-    if (problem) emit(['mode'], `the jump host ${AUTO_JUMP_GROUP.name} an offline tenant gets: ${problem}; declare it with a type offered there (a server group with role: ${JUMP_ROLE}, count: 1, type: ...)`);
+    if (problem) emit(['mode'], `the jump host "${AUTO_JUMP_GROUP.name}" an offline tenant gets: ${problem}; declare it with a type offered there (a server group with role: ${JUMP_ROLE}, count: 1, type: ...)`);
   }
 }
 
