@@ -12,6 +12,7 @@
  * The cloud runs under a unique instance name and is removed in afterAll,
  * also when a test fails.
  */
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -20,7 +21,9 @@ import { loadFleet } from '../../app/tenant-files';
 import { tenantInventory } from '../../lib/ansible-inventory';
 import { ok } from '../../local-cloud/client';
 import { controlAddressFor } from '../../local-cloud/network/address-plan';
+import { DUMMY_TOKEN } from '../../local-cloud';
 import { run } from '../../test-support/ansible-proc';
+import { finished } from '../../test-support/process';
 import { ANSIBLE_DIR, ansibleEnv } from '../../test-support/ansible-run';
 import { CdktfProject, cdktfProject, REPO_ROOT } from '../../test-support/cdktf-project';
 import { arrived, machinesProblem, MachineCloud, startMachineCloud } from '../../test-support/local-cloud-machines';
@@ -128,6 +131,19 @@ describe('an offline tenant on real servers: only its jump host has a public int
       await ok(c.api.url, 'POST', `/firewalls/${fw.id}/actions/apply_to_resources`, { apply_to: [selector] });
     }
     expect(await onServer(JUMP, TO_OUTSIDE)).toMatch(/exit=124/);
+  });
+
+  test('npm run verify -- --probe passes: the live rules hold, and the gpu servers, probed through the jump host, send nowhere', async () => {
+    const r = await finished(
+      spawn(process.execPath, [path.join(REPO_ROOT, 'scripts', 'run.js'), 'cli/verify.ts', '--probe'], {
+        cwd: REPO_ROOT,
+        env: { ...process.env, HCLOUD_ENDPOINT: c.api.url, HCLOUD_TOKEN: DUMMY_TOKEN, TENANTS_DIR: proj.tenantsDir, HCLOUD_SSH_KEY_FILE: keyFile, PROBE_OUTSIDE_NETNS: c.world },
+      }),
+    );
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect(r.stdout).toMatch(/^initech\s+(\d+)\s+\1\s+0\s+ok$/m);
+    expect(r.stdout).not.toMatch(/cannot SSH in/);
+    expect(r.stdout).toMatch(/PASS: every probe behaved as isolation requires\./);
   });
 
   test('the jump host admits SSH from the management sources only', async () => {
