@@ -180,6 +180,19 @@ describe('an offline tenant on real servers: only its jump host has a public int
     expect(await recordedHostKeys()).toEqual([]);
   });
 
+  test('npm run -s inventory prints the same inventory from the deployed stack, and Ansible reaches every server with it (key from HCLOUD_SSH_KEY_FILE)', async () => {
+    const cli = await finished(spawn(process.execPath, [path.join(REPO_ROOT, 'scripts', 'run.js'), 'cli/inventory.ts', 'initech'], { cwd: proj.dir, env: { ...process.env, TENANTS_DIR: proj.tenantsDir } }));
+    expect([cli.code, cli.stderr]).toEqual([0, '']);
+    const { vars, ipv4 } = await outputs();
+    expect(JSON.parse(cli.stdout)).toEqual(tenantInventory([vars], { serverIpv4: ipv4, user: 'root' }));
+    const file = path.join(work, 'cli-inventory.yml');
+    fs.writeFileSync(file, cli.stdout);
+    const env = ansibleEnv(path.join(work, 'ansible-cli'), { ANSIBLE_HOST_KEY_CHECKING: 'False', HCLOUD_SSH_KEY_FILE: keyFile });
+    const ping = await run('ansible', ['-i', file, 'tenant_initech', '-m', 'ansible.builtin.ping', '-o'], { cwd: ANSIBLE_DIR, env });
+    expect(ping.code).toBe(0);
+    for (const name of [...GPU, JUMP]) expect(ping.stdout).toMatch(new RegExp(`^${name} \\| SUCCESS => .*"ping": "pong"`, 'm'));
+  });
+
   test('fails if the jump host is left out: the gpu servers cannot be reached from the control node', async () => {
     const r = await ssh({ host: privateIp(GPU[0]), keyFile }, 'hostname');
     expect(r.code).toBe(255);
