@@ -41,7 +41,8 @@ export interface TenantInventoryOptions {
   /** The login user on the servers (`ansible_user`): the platform's `ansible.user`. @default root */
   readonly user?: string;
   /**
-   * The private key file for the servers (`ansible_ssh_private_key_file`).
+   * The private key file for the servers (`ansible_ssh_private_key_file`; Ansible
+   * reads it as a template, so `{{` in it would be evaluated).
    * @default - read from $HCLOUD_SSH_KEY_FILE when Ansible runs; when it is unset, ssh's own keys and agent
    */
   readonly sshKeyFile?: string;
@@ -121,6 +122,7 @@ export function tenantInventory(tenants: readonly AnsibleTenantVars[], opts: Ten
   const byLabel: Record<string, InventoryGroup> = {};
   for (const t of tenants) {
     const jump = t.tenant_mode === 'offline' ? t.tenant_jump_host : '';
+    if (t.tenant_mode === 'offline' && !jump) throw new Error(`tenant ${t.tenant_id} is offline but names no jump host (tenant_jump_host); its servers cannot be reached`);
     if (jump && !ipv4[jump]) throw new Error(`tenant ${t.tenant_id}: its jump host ${jump} has no public IPv4 in server_ipv4; the other servers cannot be reached`);
     const servers: Record<string, unknown> = {};
     for (const s of t.tenant_servers) {

@@ -75,6 +75,10 @@ describe('tenantInventory', () => {
     );
   });
 
+  test('fails if an offline tenant names no jump host', () => {
+    expect(() => tenantInventory([{ ...initech, tenant_jump_host: '' }], { serverIpv4: IPV4 })).toThrow('tenant initech is offline but names no jump host (tenant_jump_host); its servers cannot be reached');
+  });
+
   test('fails if a server of an online tenant has no public IPv4', () => {
     const { 'tenant-acme-db-1': _, ...rest } = IPV4;
     expect(() => tenantInventory([acme], { serverIpv4: rest })).toThrow('tenant acme: server tenant-acme-db-1 has no public IPv4 in server_ipv4');
