@@ -29,7 +29,10 @@ export interface TenantServer {
   readonly resource: Server;
 }
 
-/** The tenant's servers, on its own network, with deterministic private IPs. */
+/**
+ * The tenant's servers, on its own network, with deterministic private IPs;
+ * a public interface (IPv4 and IPv6) only where the spec says so.
+ */
 export class TenantServers extends Construct {
   /** Servers in file order: the volume attaches to the first, DNS records find theirs by name. */
   public readonly servers: readonly TenantServer[];
@@ -48,7 +51,8 @@ export class TenantServers extends Construct {
         backups: props.backups ?? false,
         deleteProtection: props.protection ?? false,
         rebuildProtection: props.protection ?? false,
-        publicNet: [{ ipv4Enabled: true, ipv6Enabled: true }],
+        // Offline tenants: only the jump host has a public interface (spec.publicInterface).
+        publicNet: [{ ipv4Enabled: spec.publicInterface, ipv6Enabled: spec.publicInterface }],
         network: [{ networkId: Token.asNumber(props.networkId), ip: spec.privateIp }],
         dependsOn: props.dependsOn,
         // Hetzner injects SSH keys only when it creates a server and never

@@ -4,13 +4,14 @@ import { HcloudProvider } from '../.gen/providers/hcloud/provider';
 import { App, LocalBackend, S3Backend, TerraformOutput, TerraformStack, TerraformVariable } from './cdk';
 import { ansibleVars } from '../lib/ansible-vars';
 import { firewallRules } from '../lib/firewall-rules';
-import { tenantLabels, tenantSelector } from '../lib/labels';
-import { stackName } from '../lib/naming';
-import { postApplyCommand } from '../lib/post-apply-command';
+import { firewallSelector, tenantLabels } from '../lib/labels';
+import { serverLogicalId, stackName } from '../lib/naming';
+import { postApplyCommand, serverAddressPlaceholder } from '../lib/post-apply-command';
 import { terraformLiterals } from '../lib/terraform-literal';
+import { dataServer } from '../lib/tenant/jump-host';
 import type { Platform, Tenant } from '../lib/tenant/model';
 import { type Finding, isViolation } from '../isolation/finding';
-import { checkStack, type StackJson, type TenantContext } from '../isolation/synth';
+import { checkStack, isolationContext, type StackJson, type TenantContext } from '../isolation/synth';
 import { PostApply } from './post-apply';
 import { TenantDns } from './tenant-dns';
 import { TenantFirewall } from './tenant-firewall';
@@ -66,7 +67,8 @@ export class TenantStack extends TerraformStack {
     const firewall = new TenantFirewall(this, 'firewall', {
       tenantId: tenant.id,
       rules: firewallRules(tenant),
-      labelSelector: tenantSelector(tenant.id),
+      // Offline: the jump host only (Hetzner refuses a firewall on a server without a public interface).
+      labelSelector: firewallSelector(tenant.id, tenant.mode),
       labels,
     });
     const servers = new TenantServers(this, 'servers', {
@@ -83,12 +85,13 @@ export class TenantStack extends TerraformStack {
     });
     let volumeId: string | undefined;
     if (tenant.volume) {
+      const attachTo = dataServer(servers.servers.map((s) => ({ name: s.spec.name, id: s.resource.id })), tenant.jumpHost);
       volumeId = new TenantVolume(this, 'volume', {
         tenantId: tenant.id,
         sizeGb: tenant.volume.sizeGb,
         format: tenant.volume.format,
         location: tenant.location,
-        serverId: servers.servers[0].resource.id,
+        serverId: attachTo.id,
         labels,
         deleteProtection: protection,
       }).id;
@@ -106,11 +109,24 @@ export class TenantStack extends TerraformStack {
     if (props.postApply) {
       const stackDir = this.stackDir();
       const ansibleDir = path.relative(stackDir, path.join(root, 'ansible')) || '.';
+      // The inventory (lib/ansible-inventory.ts): the tenant's host with exactly the ansible_vars
+      // output, and its servers at the public IPv4 addresses only the apply knows.
+      const reachable = servers.servers.filter((s) => s.spec.publicInterface);
+      const addresses = reachable.map((s) => ({
+        placeholder: serverAddressPlaceholder(s.spec.name),
+        reference: `hcloud_server.${serverLogicalId(s.spec.group, s.spec.index)}.ipv4_address`,
+        description: `The public IPv4 of ${s.spec.name}`,
+      }));
       new PostApply(this, 'post-apply', {
         tenantId: tenant.id,
         triggers: servers.servers.map((s) => s.resource.id),
-        // The tenant's inventory host (ansible/README.md): its variables are exactly the ansible_vars output.
-        command: postApplyCommand({ ansibleDir, vars: ansibleVars(tenant, platform) }),
+        command: postApplyCommand({
+          ansibleDir,
+          vars: ansibleVars(tenant, platform),
+          serverIpv4: Object.fromEntries(addresses.map((a, i) => [reachable[i].spec.name, a.placeholder])),
+          user: platform.ansible.user,
+        }),
+        addresses,
       });
     }
 
@@ -123,11 +139,7 @@ export class TenantStack extends TerraformStack {
     if (volumeId) this.output('volume_id', volumeId, 'Data volume id');
     this.output('ansible_vars', terraformLiterals(ansibleVars(tenant, platform)), 'Variables for ansible/playbooks/tenant.yml');
 
-    this.isolationContext = {
-      tenantId: tenant.id,
-      networkCidr: tenant.networkCidr,
-      publicIngress: tenant.ingress.filter((r) => r.public),
-    };
+    this.isolationContext = isolationContext(tenant);
     this.node.addValidation({
       validate: () => {
         const json = super.toTerraform();

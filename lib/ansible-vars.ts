@@ -29,6 +29,8 @@ export interface AnsibleTenantVars {
   tenant_volume: { enabled: boolean; format: 'ext4' | 'xfs'; server: string };
   /** The server that runs the tenant's data plane (PostgreSQL, MinIO, Qdrant): the first server of the tenant file's `storage.host` group (by default the first group, which holds the volume). */
   tenant_data_server: string;
+  /** Offline: the jump host, through which the other servers are reached (ProxyJump); '' when online. */
+  tenant_jump_host: string;
   tenant_postgres: { enabled: boolean; database: string; user: string };
   tenant_minio: { enabled: boolean; bucket: string; user: string };
   tenant_qdrant: { enabled: boolean; collection: string; vector_size?: number; distance?: string };
@@ -49,6 +51,7 @@ export function ansibleVars(tenant: Tenant, platform: Platform): AnsibleTenantVa
     tenant_ingress: tenant.ingress.map((r) => ({ protocol: r.protocol, ...(r.port ? { port: r.port } : {}), cidrs: [...r.cidrs] })),
     tenant_volume: { enabled: tenant.volume !== undefined, format: tenant.volume?.format ?? 'ext4', server: tenant.servers[0].name },
     tenant_data_server: tenant.dataServer,
+    tenant_jump_host: tenant.jumpHost ?? '',
     tenant_postgres: { enabled: tenant.storage.postgres, database: databaseName(tenant.id), user: databaseUser(tenant.id) },
     tenant_minio: { enabled: tenant.storage.minio, bucket: bucketName(tenant.id), user: minioUser(tenant.id) },
     tenant_qdrant: {

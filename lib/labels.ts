@@ -3,6 +3,8 @@
  * from the same function, so a firewall selector can never drift from the
  * labels on the servers it must cover.
  */
+import { JUMP_ROLE } from './tenant/jump-host';
+
 export const TENANT_LABEL = 'tenant_id';
 /** The platform that manages a resource: the verifier reads every resource carrying it. */
 export const MANAGED_BY_LABEL = 'managed_by';
@@ -30,4 +32,16 @@ export function tenantLabels(input: LabelInput): Record<string, string> {
 export function tenantSelector(tenantId: string): string {
   const { [TENANT_LABEL]: id } = tenantLabels({ tenantId, environment: '', managedBy: '' });
   return `${TENANT_LABEL}=${id}`;
+}
+
+/**
+ * The selector that applies the tenant's firewall: `tenant_id=<id>`, every
+ * server of the tenant. In an offline tenant only the jump host has a public
+ * interface, and Hetzner refuses a firewall on a server without one
+ * (`private_net_only_server`), so there it is `tenant_id=<id>,role=jump`.
+ */
+export function firewallSelector(tenantId: string, mode: 'online' | 'offline'): string {
+  if (mode === 'online') return tenantSelector(tenantId);
+  const { role } = tenantLabels({ tenantId, environment: '', managedBy: '', role: JUMP_ROLE });
+  return `${tenantSelector(tenantId)},role=${role}`;
 }

@@ -25,6 +25,12 @@ export const secretsFile = (tenantId: string) => `secrets/${secretsFileName(tena
 export const ageKeyFileName = (tenantId: string) => `${tenantId}.txt`;
 /** The tenant's Ansible inventory host; ansible/playbooks/*.yml select `tenant-{{ tenant }}`. */
 export const inventoryHost = (tenantId: string) => `tenant-${tenantId}`;
+/**
+ * An Ansible group named after a label value: `tenant_acme`, `role_worker`,
+ * `env_production` (Ansible group names take letters, digits and "_"; the
+ * same names hetzner.hcloud's keyed groups make).
+ */
+export const ansibleGroup = (prefix: 'tenant' | 'role' | 'env', value: string) => `${prefix}_${value.replace(/[^A-Za-z0-9_]/g, '_')}`;
 /** The platform file's name inside a tenants directory (tenant files are the other *.yaml there). */
 export const PLATFORM_FILE = '_platform.yaml';
 /** A tenant record's name inside the platform zone: `acme` -> `acme.tenants` with the platform's dns.suffix `tenants`. */

@@ -45,11 +45,24 @@ started=$SECONDS
 npx cdktf deploy --skip-provider-lock --auto-approve --output "$work/cdktf.out" "${stacks[@]}" >"$work/deploy.log" 2>&1 || { tail -40 "$work/deploy.log"; exit 1; }
 echo "   deployed in $((SECONDS - started)) s"
 
-echo "== every server, over SSH from this machine (the control node)"
+echo "== every server, over SSH from this machine (the control node; an offline tenant's through its jump host)"
+# name, address, and the jump host's public address for a server without one of its own ("-" when direct).
+list_servers='
+import json, sys
+servers = json.load(sys.stdin)["servers"]
+ip = lambda s: (s["public_net"]["ipv4"] or {}).get("ip")
+jump = {s["labels"].get("tenant_id"): ip(s) for s in servers if s["labels"].get("role") == "jump" and ip(s)}
+for s in servers:
+    via = "-" if ip(s) else jump.get(s["labels"].get("tenant_id"), "-")
+    print(s["name"], ip(s) or s["private_net"][0]["ip"], via)
+'
+ssh_opts=(-i "$HCLOUD_SSH_KEY_FILE" -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR)
 curl -s -H "Authorization: Bearer $HCLOUD_TOKEN" "$HCLOUD_ENDPOINT/servers?sort=name" |
-  python3 -c 'import json,sys; [print(s["name"], s["public_net"]["ipv4"]["ip"]) for s in json.load(sys.stdin)["servers"]]' |
-  while read -r server ip; do
-    ssh -n -i "$HCLOUD_SSH_KEY_FILE" -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR "root@$ip" \
+  python3 -c "$list_servers" |
+  while read -r server ip via; do
+    proxy=()
+    [[ "$via" == - ]] || proxy=(-o "ProxyCommand=ssh ${ssh_opts[*]} -W %h:%p root@$via")
+    ssh -n "${ssh_opts[@]}" "${proxy[@]}" "root@$ip" \
       'printf "%-22s %-8s up %-6s %s | %s | volumes: %s\n" "$(hostname)" "$(systemctl is-system-running)" "$(ps -o etimes= -p 1 | tr -d " ")s" \
         "$(. /etc/os-release; echo "$PRETTY_NAME")" "$(ip -4 -o addr show | awk "\$2 != \"lo\" {print \$2\"=\"\$4}" | tr "\n" " ")" \
         "$(findmnt -n -o TARGET,FSTYPE -l | grep HC_Volume | tr "\n" " " || true)"' ||

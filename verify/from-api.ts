@@ -12,6 +12,8 @@ export function serverFromApi(s: any): LiveServer {
     labels: s.labels ?? {},
     networks: (s.private_net ?? []).map((p: any) => p.network),
     firewalls: (s.public_net?.firewalls ?? []).map((f: any) => f.id),
+    // Only what the API states: both addresses null. An answer without the fields counts as public.
+    ...(s.public_net?.ipv4 === null && s.public_net?.ipv6 === null ? { publicInterface: false } : {}),
   };
 }
 

@@ -191,14 +191,14 @@ test('a shared code change that changes no stack plans nothing, and says so', as
 });
 
 test('a shared change that changes some stacks plans those tenants only, with the difference as the reason', async () => {
-  // The platform file is shared; a new gateway address changes the stacks of acme and initech (which use it), not globex's.
+  // The platform file is shared; a new default server type changes the stacks of globex and initech (whose
+  // web server and jump host take the default), not acme's (every group of it names its type).
   const platform = path.join(repo, 'tenants', '_platform.yaml');
-  fs.writeFileSync(platform, fs.readFileSync(platform, 'utf8').replace('gateway: [203.0.113.10, 203.0.113.11]', 'gateway: [203.0.113.10, 203.0.113.11, 203.0.113.77]'));
+  fs.writeFileSync(platform, fs.readFileSync(platform, 'utf8').replace('  server_type: cx22', '  server_type: cx32'));
   const r = await review({ parallel: 3 });
-  expect(r.tenants.map((t) => [t.tenant, t.kind])).toEqual([['acme', 'shared'], ['initech', 'shared']]);
+  expect(r.tenants.map((t) => [t.tenant, t.kind])).toEqual([['globex', 'shared'], ['initech', 'shared']]);
   expect(r.tenants[0].reasons).toEqual([
-    // The firewall admits the new address, and the host firewall the roles build mirrors it (ansible_vars.tenant_ingress).
-    'synthesized stack changed: 1 resource differs (1 changed: hcloud_firewall.firewall); 1 output differs (ansible_vars)',
+    'synthesized stack changed: 1 resource differs (1 changed: hcloud_server.server_web_1)',
     'shared code changed: tenants/_platform.yaml (the platform file)',
   ]);
   expect(r.comparison).toEqual({ compared: 3, unchanged: 1 });

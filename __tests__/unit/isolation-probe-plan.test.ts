@@ -85,6 +85,35 @@ describe('probe planning (pure)', () => {
     expect(p.notes).toEqual(['globex: tenant-globex-web-1 has no public IPv4 address; the control node cannot SSH in, so nothing is probed from it']);
   });
 
+  test('an offline tenant\'s servers without a public address are probed through its jump host; only the jump host is probed from outside', () => {
+    const offline: ProbeServer[] = [
+      { name: 'tenant-initech-gpu-1', tenant: 'initech', privateIps: [{ networkId: 3, ip: '10.14.1.10' }] },
+      { name: 'tenant-initech-jump-1', tenant: 'initech', publicIpv4: '100.64.0.12', publicIpv6: '2001:db8:1000:c::1', privateIps: [{ networkId: 3, ip: '10.14.1.13' }] },
+    ];
+    const p = planProbes({ tenants: [tenant('initech')], servers: offline, networks, outsideSource: true });
+    expect(p.notes).toEqual([]);
+    const gpu = p.probes.filter((x) => x.server === 'tenant-initech-gpu-1');
+    expect(new Set(gpu.map((x) => JSON.stringify(x.from)))).toEqual(new Set([JSON.stringify({ type: 'server', server: 'tenant-initech-gpu-1', sshHost: '10.14.1.10', via: '100.64.0.12' })]));
+    expect(gpu.filter((x) => x.kind === 'egress').map(brief)).toEqual([
+      'tcp/443 203.0.113.250 blocked',
+      'tcp/80 198.18.0.10 blocked',
+      'tcp/8081 198.51.100.250 blocked',
+      'udp/53 198.18.0.53 blocked',
+      'icmp 198.18.0.1 blocked',
+    ]);
+    expect(gpu.filter((x) => x.kind === 'own-network').map(brief)).toEqual(['tcp/22 10.14.1.13 reachable', 'icmp 10.14.1.13 reachable']);
+    expect(gpu.filter((x) => x.kind === 'inbound')).toEqual([]);
+    const inbound = p.probes.filter((x) => x.server === 'tenant-initech-jump-1' && x.kind === 'inbound').map(brief);
+    expect(inbound).toContain('198.51.100.14 -> tcp/22 100.64.0.12 reachable');
+    expect(inbound).toContain('203.0.113.201 -> tcp/22 100.64.0.12 blocked');
+  });
+
+  test('an offline server without a public address and no jump host to reach it is noted, not probed', () => {
+    const p = planProbes({ tenants: [tenant('initech')], servers: [{ name: 'tenant-initech-gpu-1', tenant: 'initech', privateIps: [{ networkId: 3, ip: '10.14.1.10' }] }], networks, outsideSource: false });
+    expect(p.probes).toEqual([]);
+    expect(p.notes).toEqual(['initech: tenant-initech-gpu-1 has no public IPv4 address and no jump host with one reaches it; the control node cannot SSH in, so nothing is probed from it']);
+  });
+
   test('addresses inside a range are public ones, never the network address', () => {
     expect(['198.51.100.0/28', '203.0.113.10/32', '0.0.0.0/0', '::/0', '10.0.0.0/8'].map(addressInside)).toEqual(['198.51.100.14', '203.0.113.10', '203.0.113.200', '2001:db8:beef::200', undefined]);
   });

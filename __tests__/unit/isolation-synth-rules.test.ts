@@ -10,11 +10,12 @@ import { Construct } from 'constructs';
 import { App, Testing } from '../../constructs/cdk';
 import { Firewall } from '../../.gen/providers/hcloud/firewall';
 import { Network } from '../../.gen/providers/hcloud/network';
+import { PrimaryIp } from '../../.gen/providers/hcloud/primary-ip';
 import { Server } from '../../.gen/providers/hcloud/server';
 import { Volume } from '../../.gen/providers/hcloud/volume';
 import { TenantStack } from '../../constructs/tenant-stack';
 import { TenantFirewall } from '../../constructs/tenant-firewall';
-import { checkStack, SYNTH_RULES } from '../../isolation/synth';
+import { checkStack, isolationContext, SYNTH_RULES } from '../../isolation/synth';
 import { LABELLED_TYPES } from '../../isolation/synth/rules/tenant-label';
 import { exampleFleet, REPO_ROOT, synthTenant, tenant } from '../../test-support/fleet';
 import type { Tenant } from '../../lib/tenant/model';
@@ -40,7 +41,7 @@ describe('isolation rule pack', () => {
   it('passes every example tenant stack', () => {
     for (const t of fleet.tenants) {
       const { json } = synthTenant(fleet, t);
-      expect(checkStack(json, { tenantId: t.id, networkCidr: t.networkCidr, publicIngress: t.ingress.filter((r) => r.public) })).toEqual([]);
+      expect(checkStack(json, isolationContext(t))).toEqual([]);
     }
   });
 
@@ -104,6 +105,65 @@ describe('firewall-selects-tenant', () => {
       rule: [{ direction: 'out', protocol: 'tcp', port: 'any', destinationIps: ['10.12.0.0/16'] }],
     }));
     expect(msg).toContain('firewall-selects-tenant: hcloud_firewall.wrong_selector is applied to [tenant_id=globex]; expected exactly label_selector tenant_id=acme');
+  });
+});
+
+describe('firewall-selects-tenant in an offline tenant', () => {
+  const initech = tenant(fleet, 'initech');
+
+  it('accepts tenant_id=<id>,role=jump there: the jump host is the one server with a public interface', () => {
+    const { json } = synthTenant(fleet, initech);
+    expect(json.resource.hcloud_firewall.firewall.apply_to).toEqual([{ label_selector: 'tenant_id=initech,role=jump' }]);
+    expect(checkStack(json, isolationContext(initech)).filter((f) => f.rule === 'firewall-selects-tenant')).toEqual([]);
+  });
+
+  it('fails if an offline tenant\'s firewall is applied by tenant_id=<id> alone (Hetzner refuses it on the private-only servers)', () => {
+    const msg = synthErrorWith((s) => new Firewall(s, 'all_servers', {
+      name: 'x', labels: { ...acmeLabels, tenant_id: 'initech', environment: 'development' }, applyTo: [{ labelSelector: 'tenant_id=initech' }],
+      rule: [{ direction: 'out', protocol: 'tcp', port: 'any', destinationIps: ['10.14.0.0/16'] }],
+    }), initech);
+    expect(msg).toContain('firewall-selects-tenant: hcloud_firewall.all_servers is applied to [tenant_id=initech]; expected exactly label_selector tenant_id=initech,role=jump');
+  });
+});
+
+describe('offline-public-interface', () => {
+  const initech = tenant(fleet, 'initech');
+  const initechLabels = { tenant_id: 'initech', environment: 'development', managed_by: 'hetzner-tenants' };
+  const server = (s: TenantStack, id: string, extra: Record<string, unknown>) => {
+    const network = s.node.findChild('network').node.findChild('network') as Network;
+    return new Server(s, id, {
+      name: `tenant-initech-${id}-1`, serverType: 'cx22', image: 'ubuntu-24.04', location: 'hel1', labels: { ...initechLabels, role: 'inference' },
+      network: [{ networkId: network.id as unknown as number, ip: '10.14.1.50' }],
+      ...extra,
+    });
+  };
+
+  it('fails if a server of an offline tenant other than its jump host has a public interface', () => {
+    const msg = synthErrorWith((s) => server(s, 'leaky', { publicNet: [{ ipv4Enabled: true, ipv6Enabled: false }] }), initech);
+    expect(msg).toContain('offline-public-interface: hcloud_server.leaky (tenant-initech-leaky-1) has a public IPv4 interface; in an offline tenant only the jump host tenant-initech-jump-1 may have one');
+  });
+
+  it('fails if public_net is left out: Hetzner then gives the server IPv4 and IPv6', () => {
+    const msg = synthErrorWith((s) => server(s, 'defaulted', {}), initech);
+    expect(msg).toContain('offline-public-interface: hcloud_server.defaulted (tenant-initech-defaulted-1) has a public IPv4 and IPv6 interface (public_net is not set, so Hetzner gives it both)');
+  });
+
+  it('fails if a primary IP is given to a server that is not the jump host', () => {
+    const msg = synthErrorWith((s) => {
+      const gpu = s.node.findChild('servers').node.findChild('server_gpu_1') as Server;
+      new PrimaryIp(s, 'extra_ip', { name: 'x', type: 'ipv4', assigneeType: 'server', assigneeId: gpu.id as unknown as number, autoDelete: false, labels: initechLabels });
+    }, initech);
+    expect(msg).toContain('offline-public-interface: hcloud_primary_ip.extra_ip gives hcloud_server.server_gpu_1 (tenant-initech-gpu-1) a public address; in an offline tenant only the jump host tenant-initech-jump-1 may have one');
+  });
+
+  it('accepts the offline example tenant: only tenant-initech-jump-1 has a public interface', () => {
+    const { json } = synthTenant(fleet, initech);
+    expect(SYNTH_RULES.find((r) => r.id === 'offline-public-interface')!.check({ stack: json, tenant: isolationContext(initech) })).toEqual([]);
+  });
+
+  it('does not apply to an online tenant', () => {
+    const { json } = synthTenant(fleet, acme);
+    expect(SYNTH_RULES.find((r) => r.id === 'offline-public-interface')!.check({ stack: json, tenant: isolationContext(acme) })).toBe('not-applicable');
   });
 });
 

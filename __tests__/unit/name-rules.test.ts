@@ -66,6 +66,14 @@ describe('generated names', () => {
     expect(generatedNames(input, { zone: 'example.com' }).map(nameProblem).filter(Boolean)).toEqual([]);
   });
 
+  test('names the jump host an offline tenant gets, made by its mode', () => {
+    const offline = tenantFileSchema.parse({ id: 'acme', seq: 1, environment: 'staging', mode: 'offline', servers: [{ name: 'app' }] });
+    expect(generatedNames(offline, undefined).filter((n) => n.kind === 'server').map((n) => `${n.name} @${n.path.join('.')}`)).toEqual([
+      'tenant-acme-app-1 @servers.0.name',
+      'tenant-acme-jump-1 @mode',
+    ]);
+  });
+
   test('fails if a name is refused where it is used, saying which name', () => {
     expect(nameProblem({ kind: 'database', name: `tenant_${'a'.repeat(60)}`, path: ['id'] })).toBe(
       `database name "tenant_${'a'.repeat(60)}" is 67 bytes; allowed: at most 63 bytes, lowercase letters, digits and "_", starting with a letter or "_" (PostgreSQL truncates longer identifiers)`,

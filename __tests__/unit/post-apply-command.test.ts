@@ -93,10 +93,18 @@ describe('postApplyCommand', () => {
     const platform = { ...fleet.platform, secrets: { ...fleet.platform.secrets, age_key_dir: HOSTILE } };
     const { json } = synthTenant({ ...fleet, platform }, acme, { postApply: true });
     const command: string = json.resource.terraform_data.post_apply.provisioner[0]['local-exec'].command;
-    // OpenTofu reads `$${` as `${` and `%%{` as `%{`; an unescaped `${` or `%{` would be evaluated.
-    expect(command.replace(/\$\$\{|%%\{/g, '')).not.toMatch(/\$\{|%\{/);
+    // The only expressions OpenTofu evaluates: each server's public IPv4, twice (ansible_host, public_ipv4).
+    const addresses = acme.servers.map((s) => [s.name, `\${hcloud_server.server_${s.group}_${s.index}.ipv4_address}`]);
+    const unescaped = command.replace(/\$\$\{|%%\{/g, '');
+    expect(unescaped.match(/\$\{[^}]*\}/g)).toEqual(addresses.flatMap(([, ref]) => [ref, ref]));
+    // OpenTofu reads `$${` as `${` and `%%{` as `%{`; any other unescaped `${` or `%{` would be evaluated.
+    expect(addresses.reduce((c, [, ref]) => c.split(ref).join(''), unescaped)).not.toMatch(/\$\{|%\{/);
     const asTofuReadsIt = command.replace(/([$%])\1\{/g, '$1{');
-    expect(asTofuReadsIt).toBe(postApplyCommand({ ansibleDir: '../../../ansible', vars: ansibleVars(acme, platform) }));
+    expect(asTofuReadsIt).toBe(postApplyCommand({ ansibleDir: '../../../ansible', vars: ansibleVars(acme, platform), serverIpv4: Object.fromEntries(addresses), user: 'root' }));
+    // Each address is checked to be an IPv4 address before the command runs.
+    expect(json.resource.terraform_data.post_apply.lifecycle.precondition.map((p: { condition: string }) => p.condition)).toEqual(
+      addresses.map(([, ref]) => `\${can(cidrhost("${ref}/32", 0))}`),
+    );
     // The ansible_vars output carries the same value, escaped the same way.
     expect(json.output.ansible_vars.value.platform_age_key_dir.replace(/([$%])\1\{/g, '$1{')).toBe(HOSTILE);
   });

@@ -83,6 +83,22 @@ it('hands the plan review the synth findings of the tenants that fail, as data',
   expect(failed.error).toContain('synthesis failed: 1 isolation rule violation:');
 });
 
+it('hands the plan review the finding when an offline tenant\'s data server has a public interface', () => {
+  const initech = tenant(fleet, 'initech');
+  const bad = { ...initech, servers: initech.servers.map((s) => (s.name === 'tenant-initech-gpu-2' ? { ...s, publicInterface: true } : s)) };
+  const outcomes = synthStacks({ ...fleet, tenants: [tenant(fleet, 'acme'), bad] }, ['acme', 'initech'], { outdir: path.join(work, 'review'), projectRoot: work });
+  expect(outcomes.map((o) => [o.tenant, o.ok])).toEqual([['acme', true], ['initech', false]]);
+  const failed = outcomes[1] as Extract<(typeof outcomes)[number], { ok: false }>;
+  expect(failed.findings).toEqual([
+    expect.objectContaining({
+      tenant: 'initech',
+      rule: 'offline-public-interface',
+      resource: 'tenant-initech/servers/server_gpu_2',
+      message: 'hcloud_server.server_gpu_2 (tenant-initech-gpu-2) has a public IPv4 and IPv6 interface; in an offline tenant only the jump host tenant-initech-jump-1 may have one',
+    }),
+  ]);
+});
+
 it('fails if a tenant file is invalid: main prints the error with file:line and writes nothing', () => {
   const tenants = path.join(work, 'tenants');
   fs.mkdirSync(tenants);

@@ -141,6 +141,77 @@ describe('tenant rules', () => {
     ]);
   });
 
+  describe('offline mode (lib/tenant/jump-host.ts)', () => {
+    const ONE_JUMP = 'allowed: one jump host: a single server group with role: jump and count: 1, or none (the tenant then gets the group "jump")';
+
+    test('fails if an offline tenant has an ingress rule other than SSH: only its jump host has a public interface', () => {
+      const allowed = "allowed: SSH only (port 22, tcp): an offline tenant's one public interface is its jump host, which admits SSH from the sources these rules name (set mode: online, or remove the rule)";
+      expect(lines('rules', 'offline-ingress.yaml')).toEqual([
+        `rules/offline-ingress.yaml:10:7: firewall.ingress[1]: an ingress rule for tcp port 443 in offline mode; ${allowed}`,
+        `rules/offline-ingress.yaml:11:7: firewall.ingress[2]: an ingress rule for udp port 22 in offline mode; ${allowed}`,
+        `rules/offline-ingress.yaml:12:7: firewall.ingress[3]: an ingress rule for icmp in offline mode; ${allowed}`,
+      ]);
+    });
+
+    test('fails if an offline tenant has more than one jump host', () => {
+      expect(lines('rules', 'offline-jump.yaml')).toEqual([
+        `rules/offline-jump.yaml:9:12: servers[1].count: 2 jump hosts; ${ONE_JUMP}`,
+        `rules/offline-jump.yaml:11:11: servers[2].role: a second jump host group (also servers[1]); ${ONE_JUMP}`,
+      ]);
+    });
+
+    test('fails if a group is named jump without role: jump (it would collide with the added jump host)', () => {
+      expect(lines('rules', 'offline-jump-name.yaml')).toEqual([
+        `rules/offline-jump-name.yaml:7:11: servers[1].name: group "jump" would get the role label jump, which marks an offline tenant's jump host; ${ONE_JUMP} (add role: jump to make it the jump host, or rename it)`,
+      ]);
+    });
+
+    test('fails if a DNS record of an offline tenant points at a server without a public address', () => {
+      expect(lines('rules', 'offline-dns.yaml')).toEqual([
+        'rules/offline-dns.yaml:10:28: dns.records[0].target: group "app" has no public address: in offline mode only the jump host has one; allowed: the jump host group (bastion), or mode: online',
+      ]);
+    });
+
+    test('fails if the added jump host\'s type (the platform default) is not offered where the tenant runs', () => {
+      expect(lines('rules', 'offline-ash.yaml')).toEqual([
+        'rules/offline-ash.yaml:4:7: mode: the jump host "jump" an offline tenant gets: server type "cx22" (platform defaults.server_type) is not offered in ash; it is offered in fsn1, hel1, nbg1; allowed in ash: ccx13, ccx23, ccx33, ccx43, ccx53, ccx63 (catalogue of 2026-12-01, approximate); declare it with a type offered there (a server group with role: jump, count: 1, type: ...)',
+      ]);
+    });
+
+    test('fails if the added jump host takes the tenant over the server quota, and says so', () => {
+      expect(lines('rules', 'offline-quota.yaml')).toEqual([
+        'rules/offline-quota.yaml:6:3: servers: 21 servers (with the jump host "jump" an offline tenant gets) exceed the platform quota quotas.max_servers_per_tenant; allowed: at most 20 servers per tenant',
+      ]);
+    });
+
+    test('an offline tenant gets a jump host after its own servers, unless a group is one: only it has a public interface', () => {
+      const platform = load('rules', 'valid.yaml').fleet!.platform;
+      const resolve = (file: object, name: string) => resolveTenant(tenantFileSchema.parse(file), platform, `rules/${name}.yaml`).tenant!;
+      const added = resolve({ id: 'added', seq: 10, environment: 'staging', mode: 'offline', servers: [{ name: 'app', count: 2 }] }, 'added');
+      expect(added.servers.map((s) => [s.name, s.role, s.serverType, s.privateIp, s.publicInterface])).toEqual([
+        ['tenant-added-app-1', 'app', 'cx22', '10.10.1.10', false],
+        ['tenant-added-app-2', 'app', 'cx22', '10.10.1.11', false],
+        ['tenant-added-jump-1', 'jump', 'cx22', '10.10.1.12', true],
+      ]);
+      expect(added.jumpHost).toBe('tenant-added-jump-1');
+      const named = resolve({ id: 'named', seq: 11, environment: 'staging', mode: 'offline', servers: [{ name: 'bastion', role: 'jump', type: 'cx32' }, { name: 'app' }] }, 'named');
+      expect(named.servers.map((s) => [s.name, s.serverType, s.publicInterface])).toEqual([['tenant-named-bastion-1', 'cx32', true], ['tenant-named-app-1', 'cx22', false]]);
+      expect(named.jumpHost).toBe('tenant-named-bastion-1');
+    });
+
+    test('an online tenant has no jump host, and every server a public interface', () => {
+      const t = load('rules', 'valid.yaml').fleet!.tenants[0];
+      expect(t.jumpHost).toBeUndefined();
+      expect(t.servers.every((s) => s.publicInterface)).toBe(true);
+    });
+  });
+
+  test('fails if the platform\'s ansible.user is not a login name (it goes into the ProxyCommand)', () => {
+    expect(lines('platform-ansible-user')).toEqual([
+      'platform-ansible-user/_platform.yaml:4:9: ansible.user: "deploy; rm -rf /" is not allowed; allowed: a login name: lowercase letters, digits, "_" and "-", starting with a letter or "_", at most 32 characters (root, deploy)',
+    ]);
+  });
+
   describe('platform quotas', () => {
     test('fails if the tenant has more servers than quotas.max_servers_per_tenant', () => {
       expect(lines('rules', 'quota-servers.yaml')).toEqual([

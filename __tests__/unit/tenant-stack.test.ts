@@ -1,5 +1,5 @@
 import { exampleFleet, synthTenant, tenant } from '../../test-support/fleet';
-import { tenantSelector } from '../../lib/labels';
+import { firewallSelector, tenantSelector } from '../../lib/labels';
 import { stackResources } from '../../isolation/synth/stack';
 import { LABELLED_TYPES } from '../../isolation/synth/rules/tenant-label';
 
@@ -40,10 +40,10 @@ const EXPECTED_RULES: Record<string, Rule[]> = {
     ...outNet('10.13.0.0/16'),
     { direction: 'out', protocol: 'tcp', port: '443', destination_ips: ['0.0.0.0/0'], description: 'package mirrors and APIs' },
   ],
+  // Offline: SSH rules only (the firewall covers the jump host alone).
   initech: [
     ...inNet('10.14.0.0/16'),
     { direction: 'in', protocol: 'tcp', port: '22', source_ips: ['198.51.100.0/28'] },
-    { direction: 'in', protocol: 'tcp', port: '8000-8010', source_ips: ['203.0.113.10/32', '203.0.113.11/32'], description: 'inference API' },
     ...outNet('10.14.0.0/16'),
   ],
 };
@@ -100,12 +100,18 @@ describe.each(fleet.tenants.map((t) => [t.id]))('TenantStack %s', (id) => {
     }
   });
 
-  it('has one firewall tenant-<id>-fw with every rule, applied by the tenant label selector', () => {
+  it('has one firewall tenant-<id>-fw with every rule, applied by the tenant label selector (offline: to the jump host only)', () => {
     const [fw, ...more] = of('hcloud_firewall');
     expect(more).toHaveLength(0);
     expect(fw.config.name).toBe(`tenant-${t.id}-fw`);
-    expect(fw.config.apply_to).toEqual([{ label_selector: tenantSelector(t.id) }]);
-    expect(fw.config.apply_to).toEqual([{ label_selector: `tenant_id=${t.id}` }]);
+    if (t.mode === 'online') {
+      expect(fw.config.apply_to).toEqual([{ label_selector: tenantSelector(t.id) }]);
+      expect(fw.config.apply_to).toEqual([{ label_selector: `tenant_id=${t.id}` }]);
+    } else {
+      // Hetzner refuses a firewall on a server without a public interface: only the jump host has one.
+      expect(fw.config.apply_to).toEqual([{ label_selector: firewallSelector(t.id, 'offline') }]);
+      expect(fw.config.apply_to).toEqual([{ label_selector: `tenant_id=${t.id},role=jump` }]);
+    }
     const rules = fw.config.rule as Rule[];
     // Exactly these rules, in this order, with nothing else in them (ports and descriptions included).
     expect(rules).toEqual(EXPECTED_RULES[t.id]);
@@ -142,6 +148,15 @@ describe.each(fleet.tenants.map((t) => [t.id]))('TenantStack %s', (id) => {
         expect(rr.config.records).toEqual([{ value: `\${hcloud_server.${server.name}.${attr}}`, comment: expect.any(String) }]);
       }
     }
+  });
+
+  it('gives every server of an online tenant a public interface, and of an offline one only the jump host', () => {
+    for (const s of of('hcloud_server')) {
+      const spec = t.servers.find((x) => x.name === s.config.name)!;
+      const on = t.mode === 'online' || spec.name === t.jumpHost;
+      expect({ name: spec.name, public_net: s.config.public_net }).toEqual({ name: spec.name, public_net: [{ ipv4_enabled: on, ipv6_enabled: on }] });
+    }
+    expect(t.jumpHost).toBe(t.mode === 'offline' ? `tenant-${t.id}-jump-1` : undefined);
   });
 
   it('attaches the volume to the first server, when the tenant has one', () => {
@@ -230,5 +245,45 @@ describe('TenantStack options', () => {
       }
     }
     expect(ranges.size).toBe(fleet.tenants.length);
+  });
+});
+
+describe('TenantStack of the offline example tenant initech', () => {
+  const initech = tenant(fleet, 'initech');
+  const { json } = synthTenant(fleet, initech);
+  const server = (id: string) => json.resource.hcloud_server[id];
+
+  it('adds a jump host tenant-initech-jump-1 after the gpu servers: the only public interface, role jump, platform default type', () => {
+    expect(Object.keys(json.resource.hcloud_server)).toEqual(['server_gpu_1', 'server_gpu_2', 'server_gpu_3', 'server_jump_1']);
+    expect(server('server_jump_1')).toMatchObject({
+      name: 'tenant-initech-jump-1',
+      server_type: 'cx22',
+      image: 'ubuntu-24.04',
+      labels: { tenant_id: 'initech', role: 'jump', environment: 'development', managed_by: 'hetzner-tenants' },
+      public_net: [{ ipv4_enabled: true, ipv6_enabled: true }],
+      network: [{ network_id: '${hcloud_network.network.id}', ip: '10.14.1.13' }],
+    });
+    for (const id of ['server_gpu_1', 'server_gpu_2', 'server_gpu_3']) {
+      expect(server(id).public_net).toEqual([{ ipv4_enabled: false, ipv6_enabled: false }]);
+      expect(server(id).labels.role).toBe('inference');
+    }
+  });
+
+  it('applies its firewall by tenant_id=initech,role=jump: SSH from management in, the tenant network only out', () => {
+    const fw = json.resource.hcloud_firewall.firewall;
+    expect(fw.apply_to).toEqual([{ label_selector: 'tenant_id=initech,role=jump' }]);
+    expect(fw.rule.filter((r: Rule) => r.direction === 'in' && r.source_ips !== undefined && !(r.source_ips as string[]).includes('10.14.0.0/16'))).toEqual([
+      { direction: 'in', protocol: 'tcp', port: '22', source_ips: ['198.51.100.0/28'] },
+    ]);
+    expect(fw.rule.filter((r: Rule) => r.direction === 'out').map((r: Rule) => r.destination_ips)).toEqual([['10.14.0.0/16'], ['10.14.0.0/16'], ['10.14.0.0/16']]);
+  });
+
+  it('attaches the volume to a gpu server, never to the jump host', () => {
+    expect(json.resource.hcloud_volume_attachment.volume_attachment.server_id).toBe('${hcloud_server.server_gpu_1.id}');
+  });
+
+  it('names the jump host in its Ansible variables', () => {
+    expect(json.output.ansible_vars.value.tenant_jump_host).toBe('tenant-initech-jump-1');
+    expect(json.output.ansible_vars.value.tenant_servers.map((s: { name: string }) => s.name)).toEqual(['tenant-initech-gpu-1', 'tenant-initech-gpu-2', 'tenant-initech-gpu-3', 'tenant-initech-jump-1']);
   });
 });

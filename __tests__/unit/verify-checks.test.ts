@@ -24,13 +24,17 @@ const acme: TenantForVerify = {
   egress: [out('tcp', '443', ['198.51.100.0/24']), out('udp', '53', ['185.12.64.1/32', '185.12.64.2/32'])],
 };
 const globex: TenantForVerify = { id: 'globex', networkCidr: '10.13.0.0/16', mode: 'online', ingress: [], egress: [out('tcp', '443', ['0.0.0.0/0'])] };
-const initech: TenantForVerify = { id: 'initech', networkCidr: '10.14.0.0/16', mode: 'offline', ingress: [], egress: [] };
+const initech: TenantForVerify = { id: 'initech', networkCidr: '10.14.0.0/16', mode: 'offline', ingress: [], egress: [], jumpHost: 'tenant-initech-jump-1' };
 const TENANTS = [acme, globex, initech];
 
 const labels = (tenant: string, extra: Record<string, string> = {}) => ({ tenant_id: tenant, managed_by: MANAGED, ...extra });
 const live = (rules: FirewallRule[]): LiveRule[] => rules.map((r) => ({ direction: r.direction, protocol: r.protocol, port: r.port ?? null, cidrs: r.cidrs }));
 
-/** A deployment exactly as the stacks build it: acme (2 servers), globex (1), initech (1). */
+/**
+ * A deployment exactly as the stacks build it: acme (2 servers), globex (1),
+ * and the offline initech (its jump host, the one server its firewall covers:
+ * selected by tenant_id=initech,role=jump).
+ */
 function good(): { servers: LiveServer[]; networks: LiveNetwork[]; firewalls: LiveFirewall[]; others: LiveResource[] } {
   const servers: LiveServer[] = [];
   const networks: LiveNetwork[] = [];
@@ -40,7 +44,8 @@ function good(): { servers: LiveServer[]; networks: LiveNetwork[]; firewalls: Li
     const netId = 200 + i;
     const fwId = 300 + i;
     const ids = t.id === 'acme' ? [101, 102] : [110 + i];
-    ids.forEach((id, n) => servers.push({ kind: 'server', id, name: `tenant-${t.id}-app-${n + 1}`, labels: labels(t.id, { role: 'worker' }), networks: [netId], firewalls: [fwId] }));
+    const jump = t.mode === 'offline';
+    ids.forEach((id, n) => servers.push({ kind: 'server', id, name: jump ? t.jumpHost! : `tenant-${t.id}-app-${n + 1}`, labels: labels(t.id, { role: jump ? 'jump' : 'worker' }), networks: [netId], firewalls: [fwId] }));
     networks.push({ kind: 'network', id: netId, name: `tenant-${t.id}-net`, labels: labels(t.id), ipRange: t.networkCidr, servers: ids });
     firewalls.push({
       kind: 'firewall',
@@ -48,7 +53,7 @@ function good(): { servers: LiveServer[]; networks: LiveNetwork[]; firewalls: Li
       name: `tenant-${t.id}-fw`,
       labels: labels(t.id),
       rules: live(firewallRules(t)),
-      appliedTo: [{ type: 'label_selector', selector: `tenant_id=${t.id}`, serverIds: ids }],
+      appliedTo: [{ type: 'label_selector', selector: jump ? `tenant_id=${t.id},role=jump` : `tenant_id=${t.id}`, serverIds: ids }],
     });
     others.push({ kind: 'volume', id: 400 + i, name: `tenant-${t.id}-data`, labels: labels(t.id) });
     others.push({ kind: 'rrset', id: `tenants.example.com/${t.id}/A`, name: `${t.id}/A in tenants.example.com`, labels: labels(t.id) });
@@ -201,6 +206,43 @@ test('fails if no firewall of a server has an outbound rule (Hetzner then allows
   expect(f).toEqual([expect.objectContaining({ tenant: 'globex', rule: 'egress-open', message: 'server tenant-globex-app-1 (#111) may send anywhere: its firewalls (tenant-globex-fw) have no outbound rule' })]);
 });
 
+describe('an offline tenant (initech): only its jump host has a public interface', () => {
+  /** good() plus a gpu server without a public interface, in initech's network and under no firewall (Hetzner applies none to it). */
+  const withGpu = (publicInterface = false) => {
+    const s = good();
+    s.servers.push({ kind: 'server', id: 120, name: 'tenant-initech-gpu-1', labels: labels('initech', { role: 'inference' }), networks: [202], firewalls: [], publicInterface });
+    s.networks[2] = { ...s.networks[2], servers: [...s.networks[2].servers, 120] };
+    return s;
+  };
+
+  test('a server without a public interface needs no firewall: no finding', () => {
+    expect(run(withGpu()).findings).toEqual([]);
+  });
+
+  test('fails if a server of an offline tenant other than its jump host has a public address (and is then uncovered and open)', () => {
+    const f = run(withGpu(true)).findings;
+    expect(f.map((x) => `${x.tenant} ${x.rule}: ${x.message}`)).toEqual([
+      'initech egress-open: server tenant-initech-gpu-1 (#120) may send anywhere: it has no firewall and so no outbound rule',
+      'initech firewall-not-covering: server tenant-initech-gpu-1 (#120) is not covered by firewall tenant-initech-fw (#302)',
+      'initech offline-public-server: server tenant-initech-gpu-1 (#120) has a public address; in offline tenant initech only the jump host tenant-initech-jump-1 may have one',
+    ]);
+  });
+
+  test('fails if the offline tenant\'s firewall is applied by tenant_id=<id> alone', () => {
+    const s = good();
+    s.firewalls[2] = { ...s.firewalls[2], appliedTo: [{ type: 'label_selector', selector: 'tenant_id=initech', serverIds: [112] }] };
+    expect(run(s).findings.map((x) => x.message)).toEqual(['firewall tenant-initech-fw (#302) is applied to selector "tenant_id=initech", not by the label selector "tenant_id=initech,role=jump"']);
+  });
+
+  test('reads whether a server has a public interface from the API', () => {
+    expect(serverFromApi({ id: 1, name: 'a', public_net: { ipv4: null, ipv6: null, firewalls: [] }, private_net: [] }).publicInterface).toBe(false);
+    // Anything else counts as public (the rules then hold it to the firewall): the default of the field.
+    expect(serverFromApi({ id: 1, name: 'a', public_net: { ipv4: { ip: '100.64.0.2' }, ipv6: null, firewalls: [] }, private_net: [] }).publicInterface).toBeUndefined();
+    expect(serverFromApi({ id: 1, name: 'a', public_net: { ipv4: null, ipv6: { ip: '2001:db8::/64' }, firewalls: [] }, private_net: [] }).publicInterface).toBeUndefined();
+    expect(serverFromApi({ id: 1, name: 'a', private_net: [] }).publicInterface).toBeUndefined();
+  });
+});
+
 test('fails if platform resources belong to a tenant that has no tenant file (orphans)', () => {
   const s = good();
   s.servers.push({ kind: 'server', id: 500, name: 'tenant-oldco-app-1', labels: labels('oldco'), networks: [], firewalls: [] });
@@ -241,7 +283,7 @@ test('every live rule is one file named after its id, with its phase, severity, 
 test('rules about servers do not apply to a project without servers', () => {
   const empty = { snapshot: { servers: [], networks: [], firewalls: [], others: [] }, tenants: TENANTS, managedBy: MANAGED };
   const na = LIVE_RULES.filter((r) => r.check(empty) === 'not-applicable').map((r) => r.id).sort();
-  expect(na).toEqual(['egress-beyond-allow-list', 'egress-open', 'firewall-missing', 'firewall-not-covering', 'foreign-firewall', 'foreign-network']);
+  expect(na).toEqual(['egress-beyond-allow-list', 'egress-open', 'firewall-missing', 'firewall-not-covering', 'foreign-firewall', 'foreign-network', 'offline-public-server']);
 });
 
 describe('egress helpers', () => {

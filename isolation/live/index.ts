@@ -10,6 +10,7 @@ import { firewallSelectorRule } from './rules/firewall-selector';
 import { foreignFirewallRule } from './rules/foreign-firewall';
 import { foreignNetworkRule } from './rules/foreign-network';
 import { missingTenantLabelRule } from './rules/missing-tenant-label';
+import { offlinePublicServerRule } from './rules/offline-public-server';
 import { orphanRule } from './rules/orphan';
 
 export const LIVE_RULES: readonly Rule<LiveInput>[] = [
@@ -21,6 +22,7 @@ export const LIVE_RULES: readonly Rule<LiveInput>[] = [
   foreignFirewallRule,
   egressOpenRule,
   egressBeyondAllowListRule,
+  offlinePublicServerRule,
   orphanRule,
 ];
 

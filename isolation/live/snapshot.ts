@@ -22,7 +22,16 @@ export interface LiveServer extends LiveResource {
   readonly networks: readonly number[];
   /** Ids of every firewall Hetzner applies to the server (directly or by label selector). */
   readonly firewalls: readonly number[];
+  /**
+   * Whether it has a public IPv4 or IPv6 address. Without one it sends and
+   * receives nothing beyond its networks, and Hetzner applies no firewall to it.
+   * @default true
+   */
+  readonly publicInterface?: boolean;
 }
+
+/** A server without a public interface: firewalls do not apply to it, and it has no way out of its networks. */
+export const isPrivateOnly = (s: Pick<LiveServer, 'publicInterface'>): boolean => s.publicInterface === false;
 
 export interface LiveNetwork extends LiveResource {
   readonly kind: 'network';

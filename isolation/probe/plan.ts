@@ -3,7 +3,8 @@
  * the live servers, the probes `npm run verify -- --probe` sends, each with
  * the outcome isolation requires.
  *
- * Per tenant, from inside each of its servers:
+ * Per tenant, from inside each of its servers (through the jump host for an
+ * offline tenant's servers without a public address):
  *   - own network: TCP 22 and ping to every other server of the tenant on
  *     their private addresses (ping to the network gateway when alone): reachable;
  *   - cross tenant: TCP 22 to every private address of every server that is
@@ -28,8 +29,11 @@ export type ProbeKind = 'own-network' | 'cross-tenant' | 'egress' | 'inbound';
 export type ProbeProtocol = 'tcp' | 'udp' | 'icmp';
 
 export type ProbeSource =
-  /** Inside a server: the control node runs the probe over SSH to `sshHost`. */
-  | { readonly type: 'server'; readonly server: string; readonly sshHost: string }
+  /**
+   * Inside a server: the control node runs the probe over SSH to `sshHost`,
+   * through the jump host at `via` for a server without a public address.
+   */
+  | { readonly type: 'server'; readonly server: string; readonly sshHost: string; readonly via?: string }
   /** From an outside address (the prober binds to it). */
   | { readonly type: 'outside'; readonly address: string };
 
@@ -70,7 +74,7 @@ export interface ProbeNetwork {
   readonly ipRange: string;
 }
 
-export type TenantForProbe = Pick<Tenant, 'id' | 'mode' | 'ingress' | 'egress'>;
+export type TenantForProbe = Pick<Tenant, 'id' | 'mode' | 'ingress' | 'egress' | 'jumpHost'>;
 
 export interface PlanInput {
   readonly tenants: readonly TenantForProbe[];
@@ -149,12 +153,15 @@ export function planProbes(input: PlanInput): ProbePlan {
       notes.push(`${t.id}: no servers deployed, nothing to probe`);
       continue;
     }
+    // An offline tenant's servers without a public address are reached through its jump host.
+    const jump = t.mode === 'offline' ? own.find((x) => x.name === t.jumpHost && x.publicIpv4) : undefined;
     for (const s of own) {
-      if (!s.publicIpv4) {
-        notes.push(`${t.id}: ${s.name} has no public IPv4 address; the control node cannot SSH in, so nothing is probed from it`);
+      const privateIp = s.privateIps.find((x) => ownNetworks.some((n) => n.id === x.networkId))?.ip;
+      if (!s.publicIpv4 && !(jump && privateIp)) {
+        notes.push(`${t.id}: ${s.name} has no public IPv4 address${t.mode === 'offline' ? ' and no jump host with one reaches it' : ''}; the control node cannot SSH in, so nothing is probed from it`);
         continue;
       }
-      const from: ProbeSource = { type: 'server', server: s.name, sshHost: s.publicIpv4 };
+      const from: ProbeSource = s.publicIpv4 ? { type: 'server', server: s.name, sshHost: s.publicIpv4 } : { type: 'server', server: s.name, sshHost: privateIp!, via: jump!.publicIpv4 };
       const base = { tenant: t.id, server: s.name, from };
       const families = new Set<4 | 6>([4, ...(s.publicIpv6 ? [6 as const] : [])]);
 

@@ -5,6 +5,7 @@ import { firewallEgressClosedRule } from './rules/firewall-egress-closed';
 import { firewallSelectsTenantRule } from './rules/firewall-selects-tenant';
 import { noCrossStackReferenceRule } from './rules/no-cross-stack-reference';
 import { noWorldOpenIngressRule } from './rules/no-world-open-ingress';
+import { offlinePublicInterfaceRule } from './rules/offline-public-interface';
 import { serverOwnNetworkRule } from './rules/server-own-network';
 import { tenantLabelRule } from './rules/tenant-label';
 import type { StackJson, SynthInput, TenantContext } from './stack';
@@ -16,6 +17,7 @@ export const SYNTH_RULES: readonly Rule<SynthInput>[] = [
   noWorldOpenIngressRule,
   serverOwnNetworkRule,
   noCrossStackReferenceRule,
+  offlinePublicInterfaceRule,
 ];
 
 /** Every finding of the synth rules on one stack (empty = isolated). */
@@ -24,5 +26,5 @@ export function checkStack(stack: StackJson, tenant: TenantContext, rules = SYNT
 }
 
 export type { StackJson, StackResource, SynthInput, TenantContext } from './stack';
-export { stackResources } from './stack';
+export { isolationContext, stackResources } from './stack';
 export { IsolationError, formatSynthFinding } from './isolation-error';

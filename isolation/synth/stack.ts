@@ -2,7 +2,7 @@
  * What the synth-time rules read: a synthesized stack (its Terraform JSON)
  * and the tenant it belongs to. The TenantStack runs the rules on every synth.
  */
-import type { FirewallRule } from '../../lib/tenant/model';
+import type { FirewallRule, Tenant } from '../../lib/tenant/model';
 import type { Violation } from '../rule';
 
 /** The part of a synthesized stack (cdk.tf.json) the rules read. */
@@ -19,6 +19,21 @@ export interface TenantContext {
   readonly networkCidr: string;
   /** Ingress rules the tenant file explicitly marked `public: true`. */
   readonly publicIngress: readonly FirewallRule[];
+  /** offline: only the jump host may have a public interface. @default online */
+  readonly mode?: 'online' | 'offline';
+  /** Offline: the name of the jump host. @default - none (then no server may have a public interface) */
+  readonly jumpHost?: string;
+}
+
+/** The context of a validated tenant (what TenantStack checks its stack against). */
+export function isolationContext(tenant: Pick<Tenant, 'id' | 'networkCidr' | 'ingress' | 'mode' | 'jumpHost'>): TenantContext {
+  return {
+    tenantId: tenant.id,
+    networkCidr: tenant.networkCidr,
+    publicIngress: tenant.ingress.filter((r) => r.public),
+    mode: tenant.mode,
+    jumpHost: tenant.jumpHost,
+  };
 }
 
 /** The input of every synth-time rule. */

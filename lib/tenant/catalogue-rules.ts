@@ -107,3 +107,15 @@ export function serverTypeFor(location: string, preferred: string, c: Catalogue 
   const offered = c.typesIn(location);
   return offered.find((t) => c.serverType(t)!.cpu_type === 'shared') ?? offered[0] ?? preferred;
 }
+
+/**
+ * Why the platform's default server type cannot run in `location`, or
+ * undefined (also when it is unknown: that is reported in the platform file).
+ * For servers the tenant file does not list, such as an offline tenant's
+ * added jump host.
+ */
+export function defaultTypeProblem(defaults: Defaults, location: string, c: Catalogue = shippedCatalogue()): string | undefined {
+  const type = c.serverType(defaults.server_type);
+  if (!type || !Object.prototype.hasOwnProperty.call(c.data.locations, location) || c.offers(defaults.server_type, location)) return undefined;
+  return notOffered(defaults.server_type, 'platform defaults.server_type', location, c);
+}

@@ -19,7 +19,8 @@ import { dnsNameProblem } from '../name-rules';
 import { dnsRecordFqdn, dnsRecordName, networkCidr } from '../naming';
 import { worldOpenIngress } from '../world-open';
 import { resolveFirewall, ResolvedFirewall } from './firewall-input';
-import { checkServerGroups } from './catalogue-rules';
+import { checkServerGroups, defaultTypeProblem } from './catalogue-rules';
+import { addedJumpGroup, AUTO_JUMP_GROUP, groupRole, JUMP_ROLE } from './jump-host';
 import { generatedNames, nameProblem } from './generated-names';
 import type { Platform } from './model';
 import type { TenantFile } from './schema';
@@ -55,6 +56,7 @@ export function checkTenant(input: TenantFile, platform: Platform, file: string,
 
   checkServers(input, platform, emit);
   checkServerGroups(input.servers, platform.defaults, location, emit);
+  if (input.mode === 'offline') checkJumpHost(input, platform, location, emit);
   if (input.volume && input.volume.size_gb > platform.quotas.max_volume_gb_per_tenant) {
     emit(['volume', 'size_gb'], `${input.volume.size_gb} GB exceeds the platform quota quotas.max_volume_gb_per_tenant; allowed: at most ${platform.quotas.max_volume_gb_per_tenant} GB per tenant`);
   }
@@ -86,17 +88,50 @@ function checkServers(input: TenantFile, platform: Platform, emit: Emit): void {
     if (roleProblem) emit(['servers', gi, g.role === undefined ? 'name' : 'role'], roleProblem);
     count += g.count;
   });
+  const added = addedJumpGroup(input)?.count ?? 0;
+  count += added;
+  const servers = `${count} servers${added ? ` (with the jump host "${AUTO_JUMP_GROUP.name}" an offline tenant gets)` : ''}`;
   if (count > LIMITS.serversPerNetwork) {
-    emit(['servers'], `${count} servers in one tenant network; allowed: at most ${LIMITS.serversPerNetwork} servers per Hetzner network (split the tenant)`);
+    emit(['servers'], `${servers} in one tenant network; allowed: at most ${LIMITS.serversPerNetwork} servers per Hetzner network (split the tenant)`);
   } else if (count > platform.quotas.max_servers_per_tenant) {
-    emit(['servers'], `${count} servers exceed the platform quota quotas.max_servers_per_tenant; allowed: at most ${platform.quotas.max_servers_per_tenant} servers per tenant`);
+    emit(['servers'], `${servers} exceed the platform quota quotas.max_servers_per_tenant; allowed: at most ${platform.quotas.max_servers_per_tenant} servers per tenant`);
+  }
+}
+
+/**
+ * Offline: exactly one jump host (lib/tenant/jump-host.ts). A `role: jump`
+ * group holds one server and there is one such group; without one, the
+ * added group `jump` must not collide with a group of that name, and the
+ * platform's default type must be offered where the tenant runs.
+ */
+function checkJumpHost(input: TenantFile, platform: Platform, location: string, emit: Emit): void {
+  const ALLOWED = 'one jump host: a single server group with role: jump and count: 1, or none (the tenant then gets the group "jump")';
+  let first: number | undefined;
+  input.servers.forEach((g, gi) => {
+    if (groupRole(g) !== JUMP_ROLE) return;
+    if (g.role !== JUMP_ROLE) {
+      // Named "jump" without a role: its role label would be jump, but the rest of the rules look for role: jump.
+      emit(['servers', gi, 'name'], `group "${g.name}" would get the role label ${JUMP_ROLE}, which marks an offline tenant's jump host; allowed: ${ALLOWED} (add role: ${JUMP_ROLE} to make it the jump host, or rename it)`);
+      return;
+    }
+    if (first !== undefined) emit(['servers', gi, 'role'], `a second jump host group (also servers[${first}]); allowed: ${ALLOWED}`);
+    else first = gi;
+    if (g.count !== 1) emit(['servers', gi, 'count'], `${g.count} jump hosts; allowed: ${ALLOWED}`);
+  });
+  if (addedJumpGroup(input)) {
+    const problem = defaultTypeProblem(platform.defaults, location);
+    if (problem) emit(['mode'], `the jump host "${AUTO_JUMP_GROUP.name}" an offline tenant gets: ${problem}; declare it with a type offered there (a server group with role: ${JUMP_ROLE}, count: 1, type: ...)`);
   }
 }
 
 /** DNS records: one per name, each pointing at a server group of the tenant. */
 function checkDnsRecords(input: TenantFile, dns: Platform['dns'], emit: Emit): void {
   const groups: string[] = [];
-  input.servers.forEach((g) => groups.push(g.name));
+  const jumpGroups: string[] = [];
+  input.servers.forEach((g) => {
+    groups.push(g.name);
+    if (g.role === JUMP_ROLE) jumpGroups.push(g.name);
+  });
   const seen = new Map<string, number>();
   input.dns.records.forEach((r, i) => {
     if (seen.has(r.name)) emit(['dns', 'records', i, 'name'], `record "${r.name}" is defined twice (also dns.records[${seen.get(r.name)}]); allowed: one record per name`);
@@ -105,6 +140,10 @@ function checkDnsRecords(input: TenantFile, dns: Platform['dns'], emit: Emit): v
       const names = [...new Set(groups)];
       const hint = didYouMean(r.target, names);
       emit(['dns', 'records', i, 'target'], `unknown server group "${r.target}"${hint ? ` (did you mean "${hint}"?)` : ''}; allowed: a server group of this tenant (${names.join(', ') || 'none defined'})`);
+      return;
+    }
+    if (input.mode === 'offline' && !jumpGroups.includes(r.target)) {
+      emit(['dns', 'records', i, 'target'], `group "${r.target}" has no public address: in offline mode only the jump host has one; allowed: ${jumpGroups.length ? `the jump host group (${jumpGroups.join(', ')})` : `a server group with role: ${JUMP_ROLE}`}, or mode: online`);
       return;
     }
     // A bad zone or suffix is reported once, in the platform file; a name too long for DNS
@@ -149,6 +188,11 @@ function checkFirewall(input: TenantFile, fw: ResolvedFirewall, emit: Emit): voi
   if (input.mode === 'offline') {
     for (const { index } of fw.egress) {
       emit(['firewall', 'egress', index], 'an egress rule in offline mode; allowed: no egress rules, an offline tenant reaches only its own network (set mode: online, or remove the rule)');
+    }
+    // The firewall covers only the jump host (the one public interface): it admits SSH and nothing else.
+    for (const { rule, index } of fw.ingress) {
+      if (rule.protocol === 'tcp' && rule.port === '22') continue;
+      emit(['firewall', 'ingress', index], `an ingress rule for ${rule.protocol}${rule.port ? ` port ${rule.port}` : ''} in offline mode; allowed: SSH only (port 22, tcp): an offline tenant's one public interface is its jump host, which admits SSH from the sources these rules name (set mode: online, or remove the rule)`);
     }
   }
   const all = firewallRules({ networkCidr: networkCidr(input.seq), ingress: fw.ingress.map((r) => r.rule), egress: fw.egress.map((r) => r.rule), mode: input.mode });

@@ -10,6 +10,7 @@
 import type { FieldPath } from '../diagnostics';
 import { bucketNameProblem, dnsNameProblem, hetznerNameProblem, hostnameProblem, postgresNameProblem } from '../name-rules';
 import { bucketName, databaseName, databaseUser, dnsRecordFqdn, firewallName, networkName, serverName, volumeName } from '../naming';
+import { forEachServerGroup } from './jump-host';
 import type { TenantFile } from './schema';
 
 /** What a name names; also its namespace: names must be unique per kind across the fleet. */
@@ -35,7 +36,7 @@ const RULE: Record<NameKind, (name: string) => string | undefined> = {
 };
 
 /** The part of a tenant file names are made from. */
-export type NameInput = Pick<TenantFile, 'id' | 'servers' | 'volume' | 'dns' | 'storage'>;
+export type NameInput = Pick<TenantFile, 'id' | 'mode' | 'servers' | 'volume' | 'dns' | 'storage'>;
 
 /**
  * Every name the tenant makes, in file order. DNS names need the platform
@@ -48,8 +49,9 @@ export function generatedNames(input: NameInput, dns: { readonly zone: string; r
     { kind: 'firewall', name: firewallName(id), path: ['id'] },
   ];
   if (input.volume) names.push({ kind: 'volume', name: volumeName(id), path: ['id'] });
-  input.servers.forEach((g, gi) => {
-    for (let n = 1; n <= g.count; n++) names.push({ kind: 'server', name: serverName(id, g.name, n), path: ['servers', gi, 'name'] });
+  // An offline tenant's added jump host is made by its `mode`.
+  forEachServerGroup(input, (g, gi) => {
+    for (let n = 1; n <= g.count; n++) names.push({ kind: 'server', name: serverName(id, g.name, n), path: gi === undefined ? ['mode'] : ['servers', gi, 'name'] });
   });
   if (dns !== undefined) input.dns.records.forEach((r, i) => names.push({ kind: 'DNS', name: dnsRecordFqdn(dns, r.name), path: ['dns', 'records', i, 'name'] }));
   if (input.storage.minio) names.push({ kind: 'bucket', name: bucketName(id), path: ['id'] });

@@ -32,6 +32,11 @@ export interface ServerSpec {
   readonly image: string;
   /** Deterministic private address in the tenant subnet. */
   readonly privateIp: string;
+  /**
+   * Whether it has a public interface (IPv4 and IPv6): every server of an
+   * online tenant, only the jump host of an offline one (lib/tenant/jump-host.ts).
+   */
+  readonly publicInterface: boolean;
 }
 
 export interface DnsRecordSpec {
@@ -57,6 +62,8 @@ export interface Tenant {
   /** 10.<seq>.1.0/24 */
   readonly subnetCidr: string;
   readonly servers: readonly ServerSpec[];
+  /** Offline tenants: the name of the jump host, the one server with a public interface. Online: undefined. */
+  readonly jumpHost?: string;
   readonly volume?: { readonly sizeGb: number; readonly format: 'ext4' | 'xfs' };
   readonly dnsRecords: readonly DnsRecordSpec[];
   /** The rules from the tenant file, resolved; the implicit own-network rules are added by `firewallRules`. */

@@ -11,25 +11,32 @@ import { NETWORK_ZONE_BY_LOCATION } from '../hetzner';
 import { dnsRecordFqdn, dnsRecordName, FIRST_SERVER_HOST, networkCidr, serverName, subnetCidr } from '../naming';
 import { checkTenant } from './check-tenant';
 import { resolveFirewall } from './firewall-input';
+import { forEachServerGroup, groupRole, JUMP_ROLE } from './jump-host';
 import type { DnsRecordSpec, Platform, ServerSpec, Tenant } from './model';
 import type { TenantFile } from './schema';
 
-/** The tenant's servers in file order: groups expanded, defaults applied, private IPs from .10 upwards. */
-export function tenantServers(input: Pick<TenantFile, 'id' | 'seq' | 'servers'>, platform: Pick<Platform, 'defaults'>): ServerSpec[] {
+/**
+ * The tenant's servers in file order (an offline tenant's added jump host
+ * last): groups expanded, defaults applied, private IPs from .10 upwards.
+ */
+export function tenantServers(input: Pick<TenantFile, 'id' | 'seq' | 'mode' | 'servers'>, platform: Pick<Platform, 'defaults'>): ServerSpec[] {
   const servers: ServerSpec[] = [];
   const subnet = tryCidrRange(subnetCidr(input.seq));
   const subnetRange = subnet.ok && privateRangeProblem(networkCidr(input.seq)) === undefined ? subnet.value : undefined;
   let host = FIRST_SERVER_HOST;
-  input.servers.forEach((g) => {
+  forEachServerGroup(input, (g) => {
+    const role = groupRole(g);
     for (let n = 1; n <= g.count; n++) {
       servers.push({
         name: serverName(input.id, g.name, n),
         group: g.name,
         index: n,
-        role: g.role ?? g.name,
+        role,
         serverType: g.type ?? platform.defaults.server_type,
         image: g.image ?? platform.defaults.image,
         privateIp: subnetRange && host <= 254 ? ipv4Host(subnetRange, host) : '',
+        // Offline: the data plane has no public interface, so no route out at all.
+        publicInterface: input.mode === 'online' || role === JUMP_ROLE,
       });
       host++;
     }
@@ -65,6 +72,7 @@ export function buildTenant(input: TenantFile, platform: Platform, file: string,
     networkCidr: networkCidr(input.seq),
     subnetCidr: subnetCidr(input.seq),
     servers,
+    jumpHost: input.mode === 'offline' ? servers.find((s) => s.role === JUMP_ROLE)?.name : undefined,
     volume: input.volume ? { sizeGb: input.volume.size_gb, format: input.volume.format } : undefined,
     dnsRecords: tenantDnsRecords(input, platform),
     ingress: firewall.ingress.map((r) => r.rule),

@@ -6,6 +6,7 @@
 import { describeLocations, LIMITS, NETWORK_ZONE_BY_LOCATION } from '../hetzner';
 import { bucketName, collectionName, databaseName, databaseUser, dnsRecordFqdn, networkCidr, serverName, subnetCidr } from '../naming';
 import { serverTypeFor } from './catalogue-rules';
+import { JUMP_ROLE } from './jump-host';
 import type { Platform, Tenant } from './model';
 
 export interface ScaffoldInput extends Pick<Tenant, 'id' | 'seq' | 'environment' | 'mode' | 'location'> {
@@ -22,6 +23,18 @@ function typeLine(defaultType: string, location: string): string {
   return type === defaultType
     ? `    # type: ${defaultType.padEnd(14)} # Hetzner server type; default: platform defaults.server_type`
     : `    type: ${type.padEnd(16)} # the platform default ${defaultType} is not offered in ${location}`;
+}
+
+/** Offline: the jump host, shown commented out, or declared when the platform default type is not offered in `location`. */
+function jumpLines(defaultType: string, location: string): string[] {
+  const type = serverTypeFor(location, defaultType);
+  return [
+    `  # Offline: the jump host, the one server with a public interface (SSH only). Default: a`,
+    `  # group "${JUMP_ROLE}" (role ${JUMP_ROLE}, count 1, platform defaults) is added; declare one to choose its type.`,
+    type === defaultType
+      ? `  # - { name: ${JUMP_ROLE}, role: ${JUMP_ROLE}, type: ${defaultType} }`
+      : `  - { name: ${JUMP_ROLE}, role: ${JUMP_ROLE}, type: ${type} }   # the platform default ${defaultType} is not offered in ${location}`,
+  ];
 }
 
 export function scaffoldTenant(input: ScaffoldInput): string {
@@ -45,7 +58,8 @@ export function scaffoldTenant(input: ScaffoldInput): string {
     `seq: ${seq}`,
     '# (required) production | staging | development (becomes the environment label).',
     `environment: ${environment}`,
-    '# online | offline. Offline: no egress beyond the tenant network, so no egress rules.',
+    '# online | offline. Offline: no egress beyond the tenant network, so no egress rules, and',
+    '# no public interface but the jump host\'s, so SSH is the only ingress rule allowed.',
     `mode: ${mode}`,
     `# ${describeLocations()}.`,
     `# The network zone follows from it (here ${NETWORK_ZONE_BY_LOCATION[location]}). Cannot change after creation.`,
@@ -59,6 +73,7 @@ export function scaffoldTenant(input: ScaffoldInput): string {
     typeLine(platform.defaults.server_type, location),
     `    # image: ${platform.defaults.image.padEnd(13)} # default: platform defaults.image`,
     `    count: 1               # 1..${maxServers}`,
+    ...(mode === 'offline' ? jumpLines(platform.defaults.server_type, location) : []),
     '',
     '# One volume, attached to the first server. Default: none. Uncomment to add one.',
     '# volume:',
@@ -80,7 +95,7 @@ export function scaffoldTenant(input: ScaffoldInput): string {
     ...(sshFromManagement
       ? ['  ingress:', `    - { port: 22, from: [${SSH_SOURCE}], description: SSH from the management network }`]
       : ['  ingress: []']),
-    `  #   - { port: 443, from: [${exampleSource}], description: HTTPS }`,
+    ...(mode === 'online' ? [`  #   - { port: 443, from: [${exampleSource}], description: HTTPS }`] : []),
     ...(mode === 'online'
       ? [
           '  # Outbound. With none, the servers reach only their own network.',

@@ -21,6 +21,9 @@ const ID_ALLOWED = 'lowercase letters, digits and "-", starting with a letter, e
 const SHORT_NAME_ALLOWED = 'lowercase letters, digits and "-", starting with a letter, at most 24 characters';
 const DNS_NAME_ALLOWED = 'a DNS name inside the platform zone: dot-separated labels of lowercase letters, digits and "-"';
 const SUFFIX_ALLOWED = 'dot-separated labels of lowercase letters, digits and "-" (e.g. tenants), not ending with the zone';
+// A POSIX login name: it also goes into the ProxyCommand an offline tenant's servers are reached through.
+const LOGIN_USER = /^[a-z_][a-z0-9_-]{0,31}$/;
+const LOGIN_USER_ALLOWED = 'a login name: lowercase letters, digits, "_" and "-", starting with a letter or "_", at most 32 characters (root, deploy)';
 const PORT_ALLOWED = 'a port 1-65535 (443), a range ("80-85") or "any"';
 const ADDRESS_ALLOWED = 'a list of CIDRs (203.0.113.0/24), IPs, or names of platform `sources`';
 
@@ -72,7 +75,11 @@ export const egressRuleSchema = z
 
 export const serverGroupSchema = z
   .object({
-    /** Group name; servers become tenant-<id>-<name>-1..<count>. */
+    /**
+     * Group name; servers become tenant-<id>-<name>-1..<count>. In an offline
+     * tenant the group with `role: jump` (count 1) is its jump host, the one
+     * server with a public interface (lib/tenant/jump-host.ts).
+     */
     name: z.string().regex(SHORT_NAME, { message: SHORT_NAME_ALLOWED }).describe(SHORT_NAME_ALLOWED),
     /** Becomes the `role` label. @default the group name */
     role: z.string().optional(),
@@ -98,7 +105,13 @@ export const tenantFileSchema = z
     /** 1..254, unique in the fleet: network 10.<seq>.0.0/16. Cannot change after creation. */
     seq: z.number().int().min(1).max(254).describe('an integer 1..254, unique in the fleet (network 10.<seq>.0.0/16)'),
     environment: z.enum(ENVIRONMENTS),
-    /** offline: no egress beyond the tenant's own network. @default online */
+    /**
+     * offline: no egress beyond the tenant's own network, and no public
+     * interface but its jump host's, which admits SSH only. The jump host is
+     * the group with `role: jump` (count 1); an offline tenant without one gets
+     * the group { name: jump, role: jump, count: 1 } (platform defaults) after its own.
+     * @default online
+     */
     mode: z.enum(MODES).default('online'),
     /** Hetzner location; the network zone follows from it. @default platform `defaults.location` */
     location: location.optional(),
@@ -257,6 +270,18 @@ export const platformFileSchema = z
       .default({}),
     /** Run Ansible for the tenant after apply (also POST_APPLY=ansible). @default none */
     post_apply: z.enum(['none', 'ansible']).default('none'),
+    /** How Ansible reaches the tenants' servers (lib/ansible-inventory.ts). */
+    ansible: z
+      .object({
+        /**
+         * The user Ansible logs in to servers as (`ansible_user`): root on a new
+         * server, the baseline role's `deploy` once it has run.
+         * @default root
+         */
+        user: z.string().regex(LOGIN_USER, { message: LOGIN_USER_ALLOWED }).describe(LOGIN_USER_ALLOWED).default('root'),
+      })
+      .strict()
+      .default({}),
   })
   .strict();
 

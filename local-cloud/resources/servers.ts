@@ -4,7 +4,8 @@
  * are in server-actions.ts.
  *
  * Behaviour as the API reference describes it: the name is a valid hostname
- * (RFC 1123, at most 63 characters); a server needs a public IP or a network;
+ * (RFC 1123, at most 63 characters); a server needs a public IP or a network,
+ * unless it is created stopped (`start_after_create: false`);
  * without `public_net` it gets auto-deleting IPv4 and IPv6 primary IPs;
  * firewalls given at create need a public interface (`private_net_only_server`);
  * delete is refused while delete protection is on (`protected`); delete removes
@@ -137,8 +138,10 @@ export function createServer(store: Store, b: any) {
     if (p.location !== location) throw new ApiError('primary_ip_datacenter_mismatch', `primary IP ${p.id} is in ${p.location}, not ${location}`);
   }
   const hasPublic = enableIpv4 || enableIpv6 || ipv4 !== undefined || ipv6 !== undefined;
-  if (!hasPublic && networks.length === 0) {
-    throw invalidInput('networks', 'a server without public IPs must be attached to at least one network');
+  // A server with neither can only be created stopped (then attached to a network and
+  // powered on): what the hcloud provider does for a private-only server (hcloud-go #205).
+  if (!hasPublic && networks.length === 0 && b.start_after_create !== false) {
+    throw invalidInput('networks', 'a server without public IPs must be attached to at least one network (or created with start_after_create: false)');
   }
   const placementGroup = b.placement_group ? recordById(s.placement_groups, b.placement_group, 'placement_group') : undefined;
   if (placementGroup) checkPlacementRoom(s, placementGroup.id);

@@ -52,6 +52,8 @@ def icmp(p):
     except Exception as e: return 'error: ' + str(e)
     if r.returncode == 0: return 'open'
     if r.returncode == 1: return 'timeout'
+    err = r.stderr.decode(errors='replace')
+    if 'Network is unreachable' in err or 'No route to host' in err: return 'unreachable'
     return 'error: ping: ' + r.stderr.decode(errors='replace').strip()[:200]
 def one(p): return p['id'], {'tcp': tcp, 'udp': udp, 'icmp': icmp}[p['protocol']](p)
 with ThreadPoolExecutor(max_workers=32) as pool:

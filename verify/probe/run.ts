@@ -79,8 +79,8 @@ export async function runProbes(probes: readonly Probe[], opts: ProbeRunOptions)
         return;
       }
       const from = group[0].from as Extract<Probe['from'], { type: 'server' }>;
-      const r = await ssh({ host: from.sshHost, keyFile: opts.sshKeyFile }, `python3 - ${payload} ${timeout}`, PROBER_PY, 120_000);
-      record(group, r.code, r.stdout, r.stderr, `ssh ${from.server} (${from.sshHost})`);
+      const r = await ssh({ host: from.sshHost, keyFile: opts.sshKeyFile, jump: from.via }, `python3 - ${payload} ${timeout}`, PROBER_PY, 120_000);
+      record(group, r.code, r.stdout, r.stderr, `ssh ${from.server} (${from.sshHost}${from.via ? ` via ${from.via}` : ''})`);
     }),
   );
   return out;

@@ -4,6 +4,7 @@
  * address, not the host key), with a time limit.
  */
 import { spawn } from 'child_process';
+import { shellWord } from '../../lib/shell-quote';
 
 export interface SshTarget {
   readonly host: string;
@@ -11,6 +12,8 @@ export interface SshTarget {
   readonly keyFile: string;
   /** @default root */
   readonly user?: string;
+  /** A host to reach `host` through (an offline tenant's jump host), with the same key and user. @default - direct */
+  readonly jump?: string;
 }
 
 export interface SshResult {
@@ -19,8 +22,11 @@ export interface SshResult {
   readonly stderr: string;
 }
 
+/** ssh reads %h, %p, ... in a ProxyCommand as its own tokens: a literal % is %%. */
+const proxyWord = (w: string) => shellWord(w).replace(/%/g, '%%');
+
 export function sshArgs(t: SshTarget): string[] {
-  return [
+  const options = [
     '-i',
     t.keyFile,
     '-o',
@@ -35,8 +41,11 @@ export function sshArgs(t: SshTarget): string[] {
     'LogLevel=ERROR',
     '-o',
     'ConnectTimeout=10',
-    `${t.user ?? 'root'}@${t.host}`,
   ];
+  const user = t.user ?? 'root';
+  // A ProxyCommand rather than -J: ssh passes neither -i nor -o options to a ProxyJump connection.
+  const proxy = t.jump ? ['-o', `ProxyCommand=${[...['ssh', ...options].map(proxyWord), '-W', '%h:%p', proxyWord(`${user}@${t.jump}`)].join(' ')}`] : [];
+  return [...options, ...proxy, `${user}@${t.host}`];
 }
 
 /** Runs `command` on the server (through its login shell); `input` goes to its stdin. */

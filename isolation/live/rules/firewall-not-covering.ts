@@ -1,7 +1,11 @@
-/** firewall-not-covering: a server of a tenant that its tenant firewall does not cover. */
+/**
+ * firewall-not-covering: a server of a tenant, with a public interface, that
+ * its tenant firewall does not cover. (Hetzner applies no firewall to a
+ * server without one; offline-public-server says which servers may have one.)
+ */
 import type { Rule, Violation } from '../../rule';
 import { type LiveInput, serversOf, tenantFirewall } from '../input';
-import { describe } from '../snapshot';
+import { describe, isPrivateOnly } from '../snapshot';
 
 export const firewallNotCoveringRule: Rule<LiveInput> = {
   id: 'firewall-not-covering',
@@ -15,7 +19,7 @@ export const firewallNotCoveringRule: Rule<LiveInput> = {
       const fw = tenantFirewall(snapshot, t.id);
       if (!fw) return []; // firewall-missing
       return serversOf(snapshot, t.id)
-        .filter((s) => !s.firewalls.includes(fw.id as number))
+        .filter((s) => !isPrivateOnly(s) && !s.firewalls.includes(fw.id as number))
         .map((s) => ({ tenant: t.id, resource: describe(s), message: `${describe(s)} is not covered by ${describe(fw)}` }));
     });
   },
