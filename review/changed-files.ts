@@ -51,8 +51,6 @@ export const SHARED_PATHS: readonly { readonly pattern: string; readonly what: s
 
 /** The platform file is shared by every tenant. */
 import { PLATFORM_FILE } from '../lib/naming';
-/** The platform file's name (one source: lib/naming.ts). */
-export const PLATFORM_FILE_NAME = PLATFORM_FILE;
 
 /** A rename touches both its old and its new path; a copy only its new one. */
 function touchedPaths(c: ChangedPath): string[] {
@@ -63,7 +61,7 @@ const KIND_RANK: Record<AffectKind, number> = { removed: 0, added: 1, changed: 2
 
 /** The shared-path entry a path falls under, if any. */
 export function sharedPathMatch(path: string, tenantsDir = 'tenants'): { pattern: string; what: string } | undefined {
-  if (path === `${tenantsDir}/${PLATFORM_FILE_NAME}`) return { pattern: path, what: 'the platform file' };
+  if (path === `${tenantsDir}/${PLATFORM_FILE}`) return { pattern: path, what: 'the platform file' };
   return SHARED_PATHS.find((s) => (s.pattern.endsWith('/') ? path.startsWith(s.pattern) : path === s.pattern));
 }
 
