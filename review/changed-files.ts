@@ -13,6 +13,7 @@
  *   package versions, provider schemas, toolchain pins) names every tenant;
  * - anything else (docs, Ansible, tests) names none.
  */
+import { PLATFORM_FILE } from '../lib/naming';
 import type { AffectKind, AffectedTenant } from './affected';
 
 /** One line of `git diff --name-status`, with the status letter decoded. */
@@ -49,8 +50,6 @@ export const SHARED_PATHS: readonly { readonly pattern: string; readonly what: s
   { pattern: 'scripts/tool-versions.sh', what: 'OpenTofu/provider versions' },
 ];
 
-/** The platform file is shared by every tenant. */
-import { PLATFORM_FILE } from '../lib/naming';
 
 /** A rename touches both its old and its new path; a copy only its new one. */
 function touchedPaths(c: ChangedPath): string[] {
