@@ -24,6 +24,8 @@ import { registerPlacementGroups } from './resources/placement-groups';
 import { registerPrimaryIps } from './resources/primary-ips';
 import { registerServers } from './resources/servers';
 import { registerSshKeys } from './resources/ssh-keys';
+import { registerStorageBoxSubaccounts } from './resources/storage-box-subaccounts';
+import { registerStorageBoxes } from './resources/storage-boxes';
 import { registerVolumes } from './resources/volumes';
 import { registerZones } from './resources/zones';
 import { MachineLayer, MachineOptions } from './machines/machine-layer';
@@ -99,6 +101,8 @@ export function buildRouter(): Router {
   registerSshKeys(router);
   registerPlacementGroups(router);
   registerZones(router);
+  registerStorageBoxes(router);
+  registerStorageBoxSubaccounts(router);
   return router;
 }
 
