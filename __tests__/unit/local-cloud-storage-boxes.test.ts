@@ -8,6 +8,7 @@ import { HcloudApi, startHcloudApi } from '../../local-cloud';
 import { call, ok } from '../../local-cloud/client';
 import { storageBoxPasswordProblem } from '../../local-cloud/resources/storage-box-password';
 import { homeDirectoryProblem } from '../../local-cloud/resources/storage-box-subaccounts';
+import { desiredStorageBoxes } from '../../local-cloud/storage-boxes/sftp-accounts';
 
 const PASSWORD = 'Backup-Box-2026-example';
 const SUB_PASSWORD = 'Tenant.Acme-1-example';
@@ -139,6 +140,23 @@ describe('Storage Boxes in the local API', () => {
     expect((await ok(api.url, 'DELETE', `/storage_boxes/${b.id}`)).action.command).toBe('delete_storage_box');
     expect(api.state.storage_box_subaccounts).toHaveLength(0);
     expect((await call(api.url, 'GET', `/storage_boxes/${b.id}/subaccounts`)).status).toBe(404);
+  });
+
+  test('the SFTP server wants one account per main account (whole box) and subaccount (its home), with their access settings', async () => {
+    const b = (await box()).storage_box;
+    await sub(b.id, { home_directory: 'tenants/acme/', access_settings: { ssh_enabled: true, readonly: true } });
+    await sub(b.id, { home_directory: 'tenants/globex', access_settings: { ssh_enabled: false } });
+    const [want] = desiredStorageBoxes(api.state);
+    expect(want).toEqual({
+      id: b.id,
+      name: 'platform-backups',
+      address: b.server,
+      accounts: [
+        { username: `u${b.id}`, home: '', passwordHash: expect.stringMatching(/^\$6\$/), ssh: true, readonly: false },
+        { username: `u${b.id}-sub1`, home: 'tenants/acme', passwordHash: expect.stringMatching(/^\$6\$/), ssh: true, readonly: true },
+        { username: `u${b.id}-sub2`, home: 'tenants/globex', passwordHash: expect.stringMatching(/^\$6\$/), ssh: false, readonly: false },
+      ],
+    });
   });
 
   test('storage box types are listed for the provider\'s data source', async () => {
