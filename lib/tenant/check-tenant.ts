@@ -26,8 +26,8 @@ import type { TenantFile } from './schema';
 
 type Emit = (path: FieldPath, message: string, severity?: 'error' | 'warning') => void;
 
-/** The number of implicit rules firewallRules() adds for the tenant's own network. */
-const IMPLICIT_RULES = firewallRules({ networkCidr: networkCidr(1), ingress: [], egress: [], mode: 'online' }).length;
+/** The number of implicit rules firewallRules() adds for the tenant's own network (and the backup target). */
+const implicitRules = (backup: boolean) => firewallRules({ networkCidr: networkCidr(1), ingress: [], egress: [], mode: 'online', backup: backup ? { cidrs: [] } : undefined }).length;
 
 /**
  * Every problem of one tenant file, errors and warnings. `firewall` is the
@@ -59,7 +59,7 @@ export function checkTenant(input: TenantFile, platform: Platform, file: string,
     emit(['volume', 'size_gb'], `${input.volume.size_gb} GB exceeds the platform quota quotas.max_volume_gb_per_tenant; allowed: at most ${platform.quotas.max_volume_gb_per_tenant} GB per tenant`);
   }
   checkDnsRecords(input, platform.dns, emit);
-  checkFirewall(input, firewall, emit);
+  checkFirewall(input, firewall, platform, emit);
 
   // Every generated name, once per field that produces it (a group's first name that is refused).
   const reported = new Set<string>();
@@ -114,7 +114,7 @@ function checkDnsRecords(input: TenantFile, dns: Platform['dns'], emit: Emit): v
   });
 }
 
-function checkFirewall(input: TenantFile, fw: ResolvedFirewall, emit: Emit): void {
+function checkFirewall(input: TenantFile, fw: ResolvedFirewall, platform: Pick<Platform, 'backup'>, emit: Emit): void {
   for (const p of fw.problems) emit(p.path, p.message, p.severity);
   for (const { rule, index, origin } of fw.ingress) {
     if (rule.public) continue;
@@ -131,9 +131,10 @@ function checkFirewall(input: TenantFile, fw: ResolvedFirewall, emit: Emit): voi
       emit(['firewall', 'egress', index], 'an egress rule in offline mode; allowed: no egress rules, an offline tenant reaches only its own network (set mode: online, or remove the rule)');
     }
   }
-  const all = firewallRules({ networkCidr: networkCidr(input.seq), ingress: fw.ingress.map((r) => r.rule), egress: fw.egress.map((r) => r.rule), mode: input.mode });
+  const backup = platform.backup && { cidrs: platform.backup.addresses };
+  const all = firewallRules({ networkCidr: networkCidr(input.seq), ingress: fw.ingress.map((r) => r.rule), egress: fw.egress.map((r) => r.rule), mode: input.mode, backup });
   if (all.length > LIMITS.rulesPerFirewall) {
-    emit(['firewall'], `${all.length} firewall rules (${all.length - IMPLICIT_RULES} written + ${IMPLICIT_RULES} implicit tenant-network rules); allowed: at most ${LIMITS.rulesPerFirewall} rules per Hetzner firewall`);
+    emit(['firewall'], `${all.length} firewall rules (${all.length - implicitRules(!!backup)} written + ${implicitRules(!!backup)} implicit ${backup ? 'tenant-network and backup' : 'tenant-network'} rules); allowed: at most ${LIMITS.rulesPerFirewall} rules per Hetzner firewall`);
   }
   const effective = effectiveRuleCount(all);
   if (effective > LIMITS.effectiveRulesPerFirewall) {
