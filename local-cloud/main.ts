@@ -74,7 +74,11 @@ async function main(): Promise<void> {
     });
     if (passwordFile) fs.writeFileSync(passwordFile, password, { mode: 0o600 });
   }
-  if (backup && passwordFile) lines.push(`export PLATFORM_STORAGE_BOX_PASSWORD="$(cat '${passwordFile}')"`);
+  if (backup) {
+    const box = api.state.storage_boxes.find((b) => b.id === backup.storage_box_id);
+    if (box) lines.push(`export PLATFORM_STORAGE_BOX_HOST=${box.address}`, `export PLATFORM_STORAGE_BOX_USER=${box.username}`);
+    if (passwordFile) lines.push(`export PLATFORM_STORAGE_BOX_PASSWORD="$(cat '${passwordFile}')"`);
+  }
   if (api.machines) lines.push(`export PROBE_OUTSIDE_NETNS=${api.machines.names.world}`);
   const envFile = arg('exports-file');
   if (envFile) {

@@ -65,6 +65,8 @@ export interface BackupLab {
   /** Runs a command on the tenant's data server as root (`input` on stdin). */
   sh(id: string, command: string, input?: string, timeoutMs?: number): Promise<SshResult>;
   shOk(id: string, command: string, input?: string, timeoutMs?: number): Promise<string>;
+  /** Copies a local file to the tenant's data server (scp). */
+  copyTo(id: string, local: string, remote: string): Promise<void>;
   playbook(playbook: string, extraVars?: Record<string, unknown>, env?: Record<string, string>): Promise<PlaybookRun>;
   /** The tenant's decrypted SOPS file. */
   secrets(id: string): Promise<Record<string, string>>;
@@ -209,6 +211,10 @@ export async function startBackupLab(tenants: readonly LabTenant[], opts: { onPr
         if (r.code !== 0) throw new Error(`on ${id}'s server: ${command.slice(0, 200)}: exit ${r.code}: ${r.stderr.slice(-2000)}`);
         return r.stdout;
       },
+      async copyTo(id, local, remote) {
+        const r = await run('scp', ['-q', ...sshArgs(target(id)).slice(0, -1), local, `root@${serverIp(id)}:${remote}`], { timeoutMs: 300_000 });
+        if (r.code !== 0) throw new Error(`scp ${local} to ${id}: ${r.stderr}`);
+      },
       async playbook(playbook, extraVars = {}, extraEnv = {}) {
         const r = await runPlaybook({ playbook, inventory, workDir, extraVars, env: { SOPS_AGE_KEY_DIR: keyDir, ...extraEnv } });
         transcript.push(r.output);
@@ -236,7 +242,7 @@ export async function startBackupLab(tenants: readonly LabTenant[], opts: { onPr
       if (r.code !== 0) throw new Error(`tenant.yml --tags secrets for ${t.id} failed:\n${r.output.slice(-3000)}`);
     }
     progress('standing up each data server\'s PostgreSQL and MinIO');
-    await Promise.all(tenants.map((t) => standUpDataPlane(lab, t.id, c.key.privateKey)));
+    await Promise.all(tenants.map((t) => standUpDataPlane(lab, t.id)));
     return lab;
   } catch (e) {
     await cloud?.stop().catch(() => undefined);
@@ -246,14 +252,11 @@ export async function startBackupLab(tenants: readonly LabTenant[], opts: { onPr
 }
 
 /** What tenant_dataplane + tenant_postgres + tenant_minio would make on the data server (see the file comment). */
-async function standUpDataPlane(lab: BackupLab, id: string, keyFile: string): Promise<void> {
+async function standUpDataPlane(lab: BackupLab, id: string): Promise<void> {
   const v = lab.vars(id);
   const s = await lab.secrets(id);
   const bin = path.join(toolsEnv().TENANT_TOOLS_DIR!, 'bin');
-  for (const tool of ['minio', 'mc']) {
-    const r = await run('scp', ['-q', ...sshArgs({ host: lab.serverIp(id), keyFile }).slice(0, -1), path.join(bin, tool), `root@${lab.serverIp(id)}:/usr/local/bin/${tool}`], { timeoutMs: 120_000 });
-    if (r.code !== 0) throw new Error(`scp ${tool} to ${id}: ${r.stderr}`);
-  }
+  for (const tool of ['minio', 'mc']) await lab.copyTo(id, path.join(bin, tool), `/usr/local/bin/${tool}`);
   const db = v.tenant_postgres.database;
   const user = v.tenant_postgres.user;
   await lab.shOk(id, 'systemctl start postgresql && for i in $(seq 100); do pg_isready -q && exit 0; sleep 0.1; done; exit 1');

@@ -12,7 +12,11 @@ import { flat as folded, PlaybookRun } from '../../test-support/ansible-run';
 
 /** A run's output on one line, as the messages read (Ansible's YAML output folds lines and doubles quotes). */
 const flat = (output: string) => folded(output).replace(/''/g, "'");
-import { findLeaks } from '../../test-support/ansible-fixture';
+import * as fs from 'fs';
+import * as path from 'path';
+import { decryptWith, findLeaks } from '../../test-support/ansible-fixture';
+import { run } from '../../test-support/ansible-proc';
+import { sftp } from '../../test-support/sftp';
 import { BackupLab, startBackupLab, WEBHOOK_PORT } from '../../test-support/backup-lab';
 import { machinesProblem } from '../../test-support/local-cloud-machines';
 
@@ -236,5 +240,101 @@ describe('tenant backups with restic on the Storage Box (API: local stand-in)', 
     const secrets: Record<string, string> = { 'box main password': lab.box.password };
     for (const id of ['alpha', 'bravo']) for (const [k, v] of Object.entries(await lab.secrets(id))) secrets[`${id} ${k}`] = v;
     expect(findLeaks(secrets, { transcript: lab.transcript.join('\n'), 'alpha journal and units': journal })).toEqual([]);
+  });
+
+  describe('offboarding: a final backup, the repository archived with a deletion date, purge-expired', () => {
+    const boxEnv = () => ({ PLATFORM_STORAGE_BOX_HOST: lab.box.host, PLATFORM_STORAGE_BOX_USER: lab.box.user, PLATFORM_STORAGE_BOX_PASSWORD: lab.box.password });
+    const today = new Date().toISOString().slice(0, 10);
+    const plusDays = (d: string, n: number) => new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+    const mainSftp = (commands: string[]) => sftp({ host: lab.box.host, user: lab.box.user, password: lab.box.password }, commands);
+    let before: { db: string; bucket: string };
+    let secrets: Record<string, string>;
+
+    test('offboarding takes a final backup, moves tenants/bravo to archive/bravo-<date> with its deletion date, and archives the secrets', async () => {
+      await fill('bravo', 500, 5, 16);
+      before = { db: await dbDigest('bravo'), bucket: await bucketDigest('bravo') };
+      secrets = await lab.secrets('bravo');
+      const r = await lab.playbook('playbooks/offboard.yml', { tenant: 'bravo', confirm_offboard: 'bravo' }, boxEnv());
+      expectOk(r);
+      expect(flat(r.output)).toMatch(/tenant bravo: backup: snapshot [0-9a-f]{8}, \d+ files, \d+ bytes processed, added to the repository: \d+ bytes/);
+      expect(flat(r.output)).toContain(`tenant bravo: the backup repository is archived as archive/bravo-${today} on the Storage Box, kept 90 days`);
+      const marker = path.join(lab.workDir, 'ARCHIVE-bravo');
+      const box = await mainSftp(['ls -1 tenants', `ls -1 archive/bravo-${today}`, `get archive/bravo-${today}/ARCHIVE ${marker}`]);
+      expect(box.stdout).not.toContain('tenants/bravo');
+      expect(box.stdout).toContain(`archive/bravo-${today}/restic`);
+      expect(fs.readFileSync(marker, 'utf8')).toBe(`tenant=bravo\narchived=${today}\ndelete_after=${plusDays(today, 90)}\nrepository=restic\n`);
+      expect(fs.existsSync(path.join(lab.secretsRoot, 'tenants', 'bravo.sops.yaml'))).toBe(false);
+      expect(findLeaks(Object.fromEntries(Object.entries(secrets).map(([k, v]) => [`bravo ${k}`, v])), { offboard: r.output })).toEqual([]);
+    });
+
+    test('fails if the final backup fails: nothing is archived or dropped', async () => {
+      await lab.shOk('alpha', 'cd /etc/tenant-backup/alpha && cp -p restic-password restic-password.good && echo wrong-password-123 > restic-password');
+      try {
+        const r = await lab.playbook('playbooks/offboard.yml', { tenant: 'alpha', confirm_offboard: 'alpha' }, boxEnv());
+        expect(r.code).not.toBe(0);
+        expect(flat(r.output)).toContain('tenant alpha: offboard (final backup) (backup now) on tenant-alpha-data-1: tenant alpha: backup failed at open the repository');
+        expect(fs.existsSync(path.join(lab.secretsRoot, 'tenants', 'alpha.sops.yaml'))).toBe(true);
+        expect((await mainSftp(['ls -1 tenants'])).stdout).toContain('tenants/alpha');
+      } finally {
+        await lab.shOk('alpha', 'cd /etc/tenant-backup/alpha && mv -f restic-password.good restic-password');
+      }
+    });
+
+    test('the archive restores: the data bravo had at offboarding, byte for byte', async () => {
+      const keyArchive = path.join(lab.keyDir, 'archive');
+      const dir = fs.readdirSync(keyArchive).find((d) => d.startsWith('bravo-offboarded-'))!;
+      const archived = await decryptWith(path.join(keyArchive, dir, 'bravo.sops.yaml'), path.join(keyArchive, dir, 'bravo.txt'), lab.workDir);
+      expect(archived.data?.restic_password === secrets.restic_password).toBe(true);
+      // The box's main account reads the archive from the control node; the data is checked on bravo's server.
+      const work = fs.mkdtempSync(path.join(lab.workDir, 'archive-restore-'));
+      fs.writeFileSync(path.join(work, 'pw'), archived.data!.restic_password, { mode: 0o600 });
+      fs.writeFileSync(path.join(work, 'box'), lab.box.password, { mode: 0o600 });
+      const restic = await run(
+        'restic',
+        ['-r', `sftp:${lab.box.user}@${lab.box.host}:archive/bravo-${today}/restic`, '-o', `sftp.command=sshpass -f ${work}/box ssh -p 23 -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o PubkeyAuthentication=no ${lab.box.user}@${lab.box.host} -s sftp`,
+          '--password-file', path.join(work, 'pw'), '--cache-dir', path.join(work, 'cache'), 'restore', 'latest', '--tag', 'tenant=bravo,kind=backup', '--target', path.join(work, 'out')],
+        { timeoutMs: 300_000 },
+      );
+      lab.transcript.push(restic.stdout, restic.stderr);
+      expect([restic.code, restic.stderr]).toEqual([0, '']);
+      const dump = path.join(work, 'out', 'postgres', 'tenant_bravo.dump');
+      await lab.copyTo('bravo', dump, '/tmp/archived.dump');
+      await lab.shOk('bravo', 'chmod 644 /tmp/archived.dump');
+      await lab.shOk('bravo', `${psql('postgres')} -c "CREATE DATABASE archive_check" && runuser -u postgres -- pg_restore --no-owner -d archive_check /tmp/archived.dump`);
+      const db = (await lab.shOk('bravo', `${psql('archive_check')} -c "SELECT count(*) || ' ' || md5(coalesce(string_agg(id || ':' || payload, ',' ORDER BY id), '')) FROM items"`)).trim();
+      expect(db).toBe(before.db);
+      const objects = (await run('bash', ['-c', 'cd "$1" && find . -type f | sort | xargs -r sha256sum | sha256sum; find . -type f | wc -l', '-', path.join(work, 'out', 'minio', 'tenant-bravo-bucket')])).stdout.trim().replace(/\s+/g, ' ');
+      expect(objects).toBe(before.bucket);
+    });
+
+    test('purge-expired deletes exactly the archives past their date, and nothing else', async () => {
+      const archive = (name: string, marker?: string) => {
+        const local = path.join(lab.workDir, `ARCHIVE-${name}`);
+        fs.writeFileSync(local, marker ?? '');
+        return [`mkdir archive/${name}`, `mkdir archive/${name}/restic`, `put ${local} archive/${name}/restic/data`, ...(marker === undefined ? [] : [`put ${local} archive/${name}/ARCHIVE`])];
+      };
+      const made = await mainSftp([
+        ...archive('old-2025-01-01', 'tenant=old\narchived=2025-01-01\ndelete_after=2025-04-01\n'),
+        ...archive('future-2026-11-30', 'tenant=future\narchived=2026-11-30\ndelete_after=2027-02-28\n'),
+        ...archive('bad-2025-01-01', 'tenant=bad\n'),
+        ...archive('mystery'),
+      ]);
+      expect(made.code).toBe(0);
+      const list = async () => (await mainSftp(['ls -1 archive'])).stdout.split('\n').filter((l) => l.startsWith('archive/')).map((l) => l.trim().slice('archive/'.length)).sort();
+      const first = await lab.playbook('playbooks/purge-expired.yml', {}, boxEnv());
+      expectOk(first);
+      expect(await list()).toEqual(['bad-2025-01-01', `bravo-${today}`, 'future-2026-11-30', 'mystery']);
+      expect(flat(first.output)).toContain('kept (no readable ARCHIVE file or not <tenant>-<date>; check by hand): bad-2025-01-01, mystery');
+      const later = await lab.playbook('playbooks/purge-expired.yml', { tenant_backup_today: plusDays(today, 91) }, boxEnv());
+      expectOk(later);
+      expect(await list()).toEqual(['bad-2025-01-01', 'mystery']);
+      expect(flat(later.output)).toContain(`deleted (expired before ${plusDays(today, 91)}): bravo-${today}, future-2026-11-30`);
+    });
+
+    test('fails if the main account password is missing: nothing is deleted', async () => {
+      const r = await lab.playbook('playbooks/purge-expired.yml', {}, { ...boxEnv(), PLATFORM_STORAGE_BOX_PASSWORD: '' });
+      expect(r.code).not.toBe(0);
+      expect(flat(r.output)).toContain('purge-expired: set PLATFORM_STORAGE_BOX_HOST, PLATFORM_STORAGE_BOX_USER and PLATFORM_STORAGE_BOX_PASSWORD');
+    });
   });
 });
