@@ -65,7 +65,7 @@ export interface BackupLab {
   /** Runs a command on the tenant's data server as root (`input` on stdin). */
   sh(id: string, command: string, input?: string, timeoutMs?: number): Promise<SshResult>;
   shOk(id: string, command: string, input?: string, timeoutMs?: number): Promise<string>;
-  /** Copies a local file to the tenant's data server (scp). */
+  /** Copies a local file or directory to the tenant's data server (scp -r). */
   copyTo(id: string, local: string, remote: string): Promise<void>;
   playbook(playbook: string, extraVars?: Record<string, unknown>, env?: Record<string, string>): Promise<PlaybookRun>;
   /** The tenant's decrypted SOPS file. */
@@ -212,7 +212,7 @@ export async function startBackupLab(tenants: readonly LabTenant[], opts: { onPr
         return r.stdout;
       },
       async copyTo(id, local, remote) {
-        const r = await run('scp', ['-q', ...sshArgs(target(id)).slice(0, -1), local, `root@${serverIp(id)}:${remote}`], { timeoutMs: 300_000 });
+        const r = await run('scp', ['-q', '-r', ...sshArgs(target(id)).slice(0, -1), local, `root@${serverIp(id)}:${remote}`], { timeoutMs: 300_000 });
         if (r.code !== 0) throw new Error(`scp ${local} to ${id}: ${r.stderr}`);
       },
       async playbook(playbook, extraVars = {}, extraEnv = {}) {

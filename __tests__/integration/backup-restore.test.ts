@@ -297,10 +297,11 @@ describe('tenant backups with restic on the Storage Box (API: local stand-in)', 
       );
       lab.transcript.push(restic.stdout, restic.stderr);
       expect([restic.code, restic.stderr]).toEqual([0, '']);
-      const dump = path.join(work, 'out', 'postgres', 'tenant_bravo.dump');
-      await lab.copyTo('bravo', dump, '/tmp/archived.dump');
-      await lab.shOk('bravo', 'chmod 644 /tmp/archived.dump');
-      await lab.shOk('bravo', `${psql('postgres')} -c "CREATE DATABASE archive_check" && runuser -u postgres -- pg_restore --no-owner -d archive_check /tmp/archived.dump`);
+      const dump = path.join(work, 'out', 'postgres', 'tenant_bravo');
+      expect(fs.existsSync(path.join(dump, 'toc.dat'))).toBe(true);
+      await lab.copyTo('bravo', dump, '/tmp/archived');
+      await lab.shOk('bravo', 'chmod -R a+rX /tmp/archived');
+      await lab.shOk('bravo', `${psql('postgres')} -c "CREATE DATABASE archive_check" && runuser -u postgres -- pg_restore --no-owner -d archive_check /tmp/archived`);
       const db = (await lab.shOk('bravo', `${psql('archive_check')} -c "SELECT count(*) || ' ' || md5(coalesce(string_agg(id || ':' || payload, ',' ORDER BY id), '')) FROM items"`)).trim();
       expect(db).toBe(before.db);
       const objects = (await run('bash', ['-c', 'cd "$1" && find . -type f | sort | xargs -r sha256sum | sha256sum; find . -type f | wc -l', '-', path.join(work, 'out', 'minio', 'tenant-bravo-bucket')])).stdout.trim().replace(/\s+/g, ' ');
