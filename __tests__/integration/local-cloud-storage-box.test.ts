@@ -5,10 +5,15 @@
  * (stand-in). Every packet stays inside namespaces this test makes; the cloud
  * is stopped in afterAll and nothing of it may be left.
  */
-import { execFileSync } from 'child_process';
+import { execFileSync, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { call, ok } from '../../local-cloud/client';
 import { createStorageBox } from '../../local-cloud/resources/storage-boxes';
-import { leftovers, machinesProblem, MachineCloud, NOTHING_LEFT, arrived, startMachineCloud } from '../../test-support/local-cloud-machines';
+import { REPO_ROOT } from '../../test-support/cdktf-project';
+import { leftovers, machinesProblem, MachineCloud, NOTHING_LEFT, arrived, startMachineCloud, uniqueInstance } from '../../test-support/local-cloud-machines';
+import { finished } from '../../test-support/process';
 import { sftp } from '../../test-support/sftp';
 
 jest.setTimeout(300_000);
@@ -137,5 +142,36 @@ describe('local cloud Storage Box: a real SFTP server per box (API: local stand-
     c = undefined as unknown as MachineCloud;
     expect(leftovers(name, dataDir)).toEqual(NOTHING_LEFT);
     expect(execFileSync('ip', ['route', 'show', `${PLATFORM_ADDRESS}/32`], { encoding: 'utf8' }).trim()).toBe('');
+  });
+});
+
+describe('npm run local-cloud -- up with a backup block in the platform file', () => {
+  const name = uniqueInstance();
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'lc-home-'));
+  const tenants = fs.mkdtempSync(path.join(os.tmpdir(), 'lc-tenants-'));
+  const cli = (...args: string[]) =>
+    finished(spawn(process.execPath, [path.join(REPO_ROOT, 'scripts', 'run.js'), 'local-cloud/cli.ts', ...args, '--name', name], { cwd: REPO_ROOT, env: { ...process.env, LOCAL_CLOUD_HOME: home } }));
+  afterAll(async () => {
+    await cli('down');
+    fs.rmSync(home, { recursive: true, force: true });
+    fs.rmSync(tenants, { recursive: true, force: true });
+  });
+
+  test('creates the platform\'s Storage Box with the id and address the file names and exports its main account, the password read from a 0600 file', async () => {
+    fs.copyFileSync(path.join(REPO_ROOT, 'tenants', '_platform.yaml'), path.join(tenants, '_platform.yaml'));
+    fs.appendFileSync(path.join(tenants, '_platform.yaml'), `\nbackup:\n  storage_box_id: 4242\n  addresses: [${PLATFORM_ADDRESS}]\n`);
+    const up = await cli('up', '--tenants', tenants);
+    expect(up.code).toBe(0);
+    const exported = Object.fromEntries([...up.stdout.matchAll(/^export (\w+)=(.*)$/gm)].map((m) => [m[1], m[2]]));
+    expect([exported.PLATFORM_STORAGE_BOX_HOST, exported.PLATFORM_STORAGE_BOX_USER]).toEqual([PLATFORM_ADDRESS, 'u4242']);
+    const file = /^"\$\(cat '([^']+)'\)"$/.exec(exported.PLATFORM_STORAGE_BOX_PASSWORD)?.[1];
+    expect(file).toBeDefined();
+    expect((fs.statSync(file!).mode & 0o777).toString(8)).toBe('600');
+    const box = (await ok(exported.HETZNER_ENDPOINT, 'GET', '/storage_boxes/4242')).storage_box;
+    expect([box.username, box.server, box.access_settings.ssh_enabled]).toEqual(['u4242', PLATFORM_ADDRESS, true]);
+    const login = await sftp({ host: PLATFORM_ADDRESS, user: 'u4242', password: fs.readFileSync(file!, 'utf8') }, ['pwd']);
+    expect(login.stdout).toContain('Remote working directory: /home');
+    expect((await cli('down')).code).toBe(0);
+    expect(leftovers(name, path.join(home, name, 'machines'))).toEqual(NOTHING_LEFT);
   });
 });
