@@ -9,6 +9,7 @@ import { benchPlanReview } from './plan-review';
 import { benchDeploy } from './deploy';
 import { benchAnsible } from './ansible';
 import { benchMachines, benchRootfs } from './machines';
+import { benchBackup } from './backup';
 
 type Bench = [name: string, run: () => Promise<string[]>, optIn?: 'opt-in'];
 
@@ -19,6 +20,7 @@ const benches: Bench[] = [
   ['deploy', benchDeploy],
   ['ansible', benchAnsible],
   ['machines', benchMachines],
+  ['backup', benchBackup],
   ['rootfs', benchRootfs, 'opt-in'],
 ];
 

@@ -13,6 +13,7 @@ import type { Platform, Tenant } from '../lib/tenant/model';
 import { type Finding, isViolation } from '../isolation/finding';
 import { checkStack, isolationContext, type StackJson, type TenantContext } from '../isolation/synth';
 import { PostApply } from './post-apply';
+import { TenantBackup } from './tenant-backup';
 import { TenantDns } from './tenant-dns';
 import { TenantFirewall } from './tenant-firewall';
 import { TenantNetwork } from './tenant-network';
@@ -31,8 +32,9 @@ export interface TenantStackProps {
 }
 
 /**
- * One tenant, one stack, one state: its network, servers, firewall, volume and
- * DNS records, all labelled with the tenant's identity. The synth-time
+ * One tenant, one stack, one state: its network, servers, firewall, volume,
+ * DNS records and (when the platform has a Storage Box) its backup
+ * subaccount, all labelled with the tenant's identity. The synth-time
  * isolation rules (isolation/synth/) run on every synth and fail it, naming
  * the resource, on a violation; the findings stay available as data.
  */
@@ -54,7 +56,7 @@ export class TenantStack extends TerraformStack {
     const labels = tenantLabels(identity);
 
     this.configureBackend(platform, root);
-    this.configureProvider(tenant);
+    const platformProvider = this.configureProvider(tenant);
 
     const network = new TenantNetwork(this, 'network', {
       tenantId: tenant.id,
@@ -106,6 +108,15 @@ export class TenantStack extends TerraformStack {
         }),
       });
     }
+    const backup =
+      tenant.backup &&
+      new TenantBackup(this, 'backup', {
+        tenantId: tenant.id,
+        storageBoxId: tenant.backup.storageBoxId,
+        homeDirectory: tenant.backup.homeDirectory,
+        labels,
+        provider: platformProvider,
+      });
     if (props.postApply) {
       const stackDir = this.stackDir();
       const ansibleDir = path.relative(stackDir, path.join(root, 'ansible')) || '.';
@@ -137,7 +148,14 @@ export class TenantStack extends TerraformStack {
     this.output('network_id', network.id, 'Tenant network id');
     this.output('firewall_id', firewall.id, 'Tenant firewall id');
     if (volumeId) this.output('volume_id', volumeId, 'Data volume id');
-    this.output('ansible_vars', terraformLiterals(ansibleVars(tenant, platform)), 'Variables for ansible/playbooks/tenant.yml');
+    const vars = terraformLiterals(ansibleVars(tenant, platform));
+    // Hetzner assigns the subaccount's username and server: they join the tenant's variables from the resource.
+    if (backup && vars.tenant_backup) vars.tenant_backup = { ...vars.tenant_backup, username: backup.username, host: backup.server };
+    this.output('ansible_vars', vars, 'Variables for ansible/playbooks/tenant.yml');
+    if (backup) {
+      // `tofu output -raw backup_password`: what roles/tenant_backup copies into the tenant's SOPS file.
+      new TerraformOutput(this, 'backup_password', { value: backup.password, sensitive: true, description: "The backup subaccount's password (sensitive)" });
+    }
 
     this.isolationContext = isolationContext(tenant);
     this.node.addValidation({
@@ -204,11 +222,12 @@ export class TenantStack extends TerraformStack {
     if (state.use_lockfile) this.addOverride('terraform.backend.s3.use_lockfile', true);
   }
 
-  private configureProvider(tenant: Tenant) {
+  /** The stack's provider; returns the provider for platform resources (the Storage Box) when that is another one. */
+  private configureProvider(tenant: Tenant): HcloudProvider | undefined {
     if (!tenant.hcloudTokenEnv) {
       // No token in the JSON: the provider reads HCLOUD_TOKEN from the environment.
       new HcloudProvider(this, 'hcloud', {});
-      return;
+      return undefined;
     }
     // Bring-your-own project: the token comes in as a sensitive variable, set
     // from the tenant's own environment variable by scripts/with-tools.sh
@@ -219,5 +238,7 @@ export class TenantStack extends TerraformStack {
       description: `Hetzner Cloud token of tenant ${tenant.id}'s own project (from $${tenant.hcloudTokenEnv})`,
     });
     new HcloudProvider(this, 'hcloud', { token: token.stringValue });
+    // The Storage Box is the platform's: its subaccounts are made with the platform token (HCLOUD_TOKEN).
+    return tenant.backup ? new HcloudProvider(this, 'hcloud-platform', { alias: 'platform' }) : undefined;
   }
 }

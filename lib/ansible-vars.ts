@@ -3,7 +3,7 @@
  * outputs them (`ansible_vars`), the local test inventory is built from them,
  * and the roles' argument specs validate them: one shape, one function.
  */
-import { bucketName, collectionName, databaseName, databaseUser, minioUser, secretsFile } from './naming';
+import { bucketName, collectionName, databaseName, databaseUser, minioUser, RESTIC_REPOSITORY_DIR, secretsFile } from './naming';
 import type { Platform, Protocol, Tenant } from './tenant/model';
 
 /** One inbound rule of the tenant file, addresses resolved: what the host firewall (roles/baseline) mirrors. */
@@ -34,6 +34,24 @@ export interface AnsibleTenantVars {
   tenant_postgres: { enabled: boolean; database: string; user: string };
   tenant_minio: { enabled: boolean; bucket: string; user: string };
   tenant_qdrant: { enabled: boolean; collection: string; vector_size?: number; distance?: string };
+  /**
+   * The tenant's backup target (roles/tenant_backup), when the platform has
+   * one. The stack's ansible_vars output adds the subaccount's `username` and
+   * `host`, which Hetzner assigns.
+   */
+  tenant_backup?: {
+    enabled: true;
+    storage_box_id: number;
+    /** `tenants/<id>` on the box. */
+    home_directory: string;
+    /** The restic repository, relative to the subaccount's home. */
+    repository: string;
+    /** Days an offboarding archive is kept. */
+    archive_days: number;
+    webhook?: string;
+    username?: string;
+    host?: string;
+  };
   /** Repo-relative path of the tenant's SOPS file. */
   tenant_secrets_file: string;
   platform_recovery_recipient?: string;
@@ -59,6 +77,18 @@ export function ansibleVars(tenant: Tenant, platform: Platform): AnsibleTenantVa
       collection: collectionName(tenant.id),
       ...(tenant.storage.qdrant ? { vector_size: tenant.storage.qdrant.vector_size, distance: tenant.storage.qdrant.distance } : {}),
     },
+    ...(tenant.backup && platform.backup
+      ? {
+          tenant_backup: {
+            enabled: true as const,
+            storage_box_id: tenant.backup.storageBoxId,
+            home_directory: tenant.backup.homeDirectory,
+            repository: RESTIC_REPOSITORY_DIR,
+            archive_days: platform.backup.archive_days,
+            ...(platform.backup.webhook ? { webhook: platform.backup.webhook } : {}),
+          },
+        }
+      : {}),
     tenant_secrets_file: secretsFile(tenant.id),
     platform_recovery_recipient: platform.secrets.recovery_recipient,
     platform_age_key_dir: platform.secrets.age_key_dir,

@@ -2,11 +2,23 @@
  * The complete rule set of a tenant's firewall: the tenant's own rules plus the
  * implicit ones that keep the tenant network open to itself. There is always at
  * least one outbound rule (to the tenant's own CIDR), which turns Hetzner's
- * egress into deny-by-default.
+ * egress into deny-by-default. When the platform has a backup target, one more
+ * outbound rule lets SFTP (TCP 23) reach exactly the Storage Box's addresses,
+ * in offline mode too: the box is the platform's, and a tenant without
+ * backups loses data; the subaccount confines the tenant to its own directory.
  */
-import type { FirewallRule, Tenant } from './tenant/model';
+import type { FirewallRule, Tenant, TenantBackup } from './tenant/model';
 
-type RuleInput = Pick<Tenant, 'networkCidr' | 'ingress' | 'egress' | 'mode'>;
+type RuleInput = Pick<Tenant, 'networkCidr' | 'ingress' | 'egress' | 'mode'> & { readonly backup?: Pick<TenantBackup, 'cidrs'> };
+
+/** Storage Boxes serve SFTP (and restic's sftp backend) on port 23. */
+export const BACKUP_SFTP_PORT = '23';
+export const BACKUP_RULE_DESCRIPTION = 'backups: SFTP to the platform Storage Box';
+
+function backupRule(backup: RuleInput['backup']): FirewallRule[] {
+  if (!backup) return [];
+  return [{ direction: 'out', protocol: 'tcp', port: BACKUP_SFTP_PORT, cidrs: [...backup.cidrs], description: BACKUP_RULE_DESCRIPTION }];
+}
 
 function ownNetwork(direction: 'in' | 'out', cidr: string): FirewallRule[] {
   const description = 'tenant network';
@@ -25,6 +37,7 @@ export function firewallRules(tenant: RuleInput): FirewallRule[] {
     ...tenant.ingress,
     ...ownNetwork('out', tenant.networkCidr),
     ...egress,
+    ...backupRule(tenant.backup),
   ];
 }
 

@@ -31,6 +31,14 @@ export const inventoryHost = (tenantId: string) => `tenant-${tenantId}`;
  * same names hetzner.hcloud's keyed groups make).
  */
 export const ansibleGroup = (prefix: 'tenant' | 'role' | 'env', value: string) => `${prefix}_${value.replace(/[^A-Za-z0-9_]/g, '_')}`;
+/** The tenant's home directory on the platform's Storage Box (its subaccount sees nothing else). */
+export const backupHomeDirectory = (tenantId: string) => `tenants/${tenantId}`;
+/** Name of the tenant's Storage Box subaccount. */
+export const backupSubaccountName = (tenantId: string) => `tenant-${tenantId}-backup`;
+/** The restic repository inside the tenant's home directory (relative: Hetzner wants no leading "/"). */
+export const RESTIC_REPOSITORY_DIR = 'restic';
+/** Where offboarding moves a tenant's home directory: `archive/<id>-<YYYY-MM-DD>`. */
+export const backupArchiveDirectory = (tenantId: string, date: string) => `archive/${tenantId}-${date}`;
 /** The platform file's name inside a tenants directory (tenant files are the other *.yaml there). */
 export const PLATFORM_FILE = '_platform.yaml';
 /** A tenant record's name inside the platform zone: `acme` -> `acme.tenants` with the platform's dns.suffix `tenants`. */

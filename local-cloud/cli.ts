@@ -2,7 +2,9 @@
  * `npm run local-cloud -- up|down|status [--name local] [--tenants DIR] [--port N] [--all]`
  *
  *   up      starts the local cloud with machines in the background and prints
- *           the lines to `eval`: HCLOUD_ENDPOINT, HCLOUD_TOKEN,
+ *           the lines to `eval`: HCLOUD_ENDPOINT, HETZNER_ENDPOINT (the
+ *           Storage Box API), HCLOUD_TOKEN, PLATFORM_STORAGE_BOX_PASSWORD
+ *           (read from a file, when the platform file has `backup`),
  *           HCLOUD_SSH_KEY_FILE (a private key whose public half is
  *           registered under every name in the platform file's ssh_keys) and
  *           PROBE_OUTSIDE_NETNS (for `npm run verify -- --probe`). Running
@@ -123,6 +125,8 @@ async function up(h: Home, tenants: string, port: string): Promise<number> {
       `${h.key}.pub`,
       '--exports-file',
       h.envFile,
+      '--storage-box-password-file',
+      path.join(h.dir, 'storage-box-password'),
     ],
     { cwd: root, detached: true, stdio: ['ignore', log, log] },
   );
@@ -173,7 +177,7 @@ async function allInstances(): Promise<string[]> {
   const root = process.env.LOCAL_CLOUD_HOME || DEFAULT_DATA_ROOT;
   if (fs.existsSync(root)) for (const d of fs.readdirSync(root)) if (INSTANCE_NAME.test(d)) found.add(d);
   for (const l of (await trySh('ip', ['netns', 'list'])).stdout.split('\n')) {
-    const m = /^lc-([a-z][a-z0-9]{0,11})-(world|net-\d+|srv-\d+)\b/.exec(l);
+    const m = /^lc-([a-z][a-z0-9]{0,11})-(world|net-\d+|srv-\d+|sb-\d+)\b/.exec(l);
     if (m) found.add(m[1]);
   }
   for (const l of (await trySh('ip', ['-o', 'link', 'show'])).stdout.split('\n')) {

@@ -7,15 +7,20 @@
  *   export HCLOUD_ENDPOINT=http://127.0.0.1:4000/v1 HCLOUD_TOKEN=<any 64 characters>
  *
  * --platform <tenants dir>: also create what the tenant stacks expect to exist
- * in the project (the DNS zone and the SSH keys of _platform.yaml), as an
+ * in the project (the DNS zone, the SSH keys and, with `backup`, the Storage
+ * Box of _platform.yaml, with the id and address the file names), as an
  * operator does once per Hetzner project; with --ssh-public-key every key
  * name gets that public key (so the control node can log in to every server).
+ * The box's main password is generated and written to
+ * --storage-box-password-file (mode 0600); the export lines read it from
+ * there (PLATFORM_STORAGE_BOX_PASSWORD) rather than print it.
  *
  * --machines: boot real servers for the records (local-cloud/machines; needs
  * root). `npm run local-cloud -- up` runs this in the background.
  * --exports-file: where the export lines go (written once the cloud is ready);
  * without it they are printed.
  */
+import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadPlatform, PLATFORM_FILE } from '../app/tenant-files';
@@ -23,6 +28,7 @@ import { call } from './client';
 import { DUMMY_TOKEN } from '../lib/hetzner';
 import { startHcloudApi } from './index';
 import { controlAddressFor } from './network/address-plan';
+import { createStorageBox } from './resources/storage-boxes';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -55,7 +61,24 @@ async function main(): Promise<void> {
       await call(api.url, 'POST', '/ssh_keys', { name, public_key: realKey ?? `${PLACEHOLDER_KEY.slice(0, -4)}${String(platform.ssh_keys.indexOf(name)).padStart(4, 'A')} ${name}` });
     }
   }
-  const lines = [`export HCLOUD_ENDPOINT=${api.url}`, `export HCLOUD_TOKEN=${DUMMY_TOKEN}`];
+  // The Storage Box and its subaccounts are Hetzner API (api.hetzner.com) resources; this server answers both.
+  const lines = [`export HCLOUD_ENDPOINT=${api.url}`, `export HETZNER_ENDPOINT=${api.url}`, `export HCLOUD_TOKEN=${DUMMY_TOKEN}`];
+  const backup = platform?.backup;
+  const passwordFile = arg('storage-box-password-file');
+  if (backup && !api.state.storage_boxes.some((b) => b.id === backup.storage_box_id)) {
+    // Its policy wants upper and lower case, a digit and a special character: the prefix gives them, the rest is random.
+    const password = `Sb1-${randomBytes(24).toString('base64url')}`;
+    const address = backup.addresses.find((a) => /^\d+\.\d+\.\d+\.\d+\/32$/.test(a))?.replace('/32', '');
+    await api.seed((store) => {
+      createStorageBox(store, { id: backup.storage_box_id, name: 'platform-backups', storageBoxType: 'bx11', location: platform.defaults.location, password, address, accessSettings: { ssh_enabled: true } });
+    });
+    if (passwordFile) fs.writeFileSync(passwordFile, password, { mode: 0o600 });
+  }
+  if (backup) {
+    const box = api.state.storage_boxes.find((b) => b.id === backup.storage_box_id);
+    if (box) lines.push(`export PLATFORM_STORAGE_BOX_HOST=${box.address}`, `export PLATFORM_STORAGE_BOX_USER=${box.username}`);
+    if (passwordFile) lines.push(`export PLATFORM_STORAGE_BOX_PASSWORD="$(cat '${passwordFile}')"`);
+  }
   if (api.machines) lines.push(`export PROBE_OUTSIDE_NETNS=${api.machines.names.world}`);
   const envFile = arg('exports-file');
   if (envFile) {

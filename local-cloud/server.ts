@@ -24,6 +24,8 @@ import { registerPlacementGroups } from './resources/placement-groups';
 import { registerPrimaryIps } from './resources/primary-ips';
 import { registerServers } from './resources/servers';
 import { registerSshKeys } from './resources/ssh-keys';
+import { registerStorageBoxSubaccounts } from './resources/storage-box-subaccounts';
+import { registerStorageBoxes } from './resources/storage-boxes';
 import { registerVolumes } from './resources/volumes';
 import { registerZones } from './resources/zones';
 import { MachineLayer, MachineOptions } from './machines/machine-layer';
@@ -83,6 +85,12 @@ export interface HcloudApi {
   routes(): string[];
   /** The machine layer, when started with `machines`. */
   readonly machines?: MachineLayer;
+  /**
+   * Changes the state out of band, as an operator does once per project (the
+   * platform's Storage Box with the id the platform file names), then brings
+   * the machines along; a change that fails is rolled back like a request.
+   */
+  seed(change: (store: Store) => void): Promise<void>;
   /** Saves the state file (when configured) and closes the server and its connections; with machines, removes every machine, namespace and disk. */
   stop(): Promise<void>;
 }
@@ -99,6 +107,8 @@ export function buildRouter(): Router {
   registerSshKeys(router);
   registerPlacementGroups(router);
   registerZones(router);
+  registerStorageBoxes(router);
+  registerStorageBoxSubaccounts(router);
   return router;
 }
 
@@ -248,6 +258,21 @@ export async function startHcloudApi(opts: HcloudApiOptions = {}): Promise<Hclou
     unknownRoutes,
     routes: () => router.list(),
     machines,
+    seed: async (change) => {
+      const release = await exclusive();
+      const snapshot = structuredClone(store.state);
+      try {
+        change(store);
+        await machines?.apply({ state: store.state });
+        store.save();
+      } catch (e) {
+        store.reset(snapshot);
+        if (machines) await machines.apply({ state: store.state }).catch((x) => log(`machines: restoring after a failed seed: ${(x as Error).message}`));
+        throw e;
+      } finally {
+        release();
+      }
+    },
     stop: async () => {
       store.save();
       server.closeAllConnections();

@@ -146,6 +146,54 @@ export interface RrsetRecord {
   records: { value: string; comment?: string }[];
 }
 
+export interface StorageBoxAccessRecord {
+  reachable_externally: boolean;
+  samba_enabled: boolean;
+  ssh_enabled: boolean;
+  webdav_enabled: boolean;
+  zfs_enabled: boolean;
+}
+
+export interface StorageBoxRecord {
+  id: number;
+  name: string;
+  created: string;
+  /** The main account, `u<id>`. */
+  username: string;
+  storage_box_type: string;
+  location: string;
+  labels: Labels;
+  protection: { delete: boolean };
+  access_settings: StorageBoxAccessRecord;
+  snapshot_plan: { max_snapshots: number; minute: number; hour: number; day_of_week: number | null; day_of_month: number | null } | null;
+  /** The main account's password as a crypt(3) SHA-512 hash (for the SFTP server); the password itself is never kept. */
+  password_hash: string;
+  ssh_keys: string[];
+  /**
+   * Where its SFTP server answers. Nothing answers DNS in the local cloud, so
+   * the API shows this address as the box's `server` (Hetzner: an FQDN).
+   */
+  address: string;
+  /** Number of the next subaccount (`u<id>-sub<n>`); never reused. */
+  next_subaccount: number;
+}
+
+export interface StorageBoxSubaccountRecord {
+  id: number;
+  storage_box: number;
+  name: string;
+  created: string;
+  /** `u<box id>-sub<n>`, assigned by the API. */
+  username: string;
+  /** Relative to the box's root, no leading slash (`tenants/acme`). */
+  home_directory: string;
+  description: string;
+  labels: Labels;
+  access_settings: Omit<StorageBoxAccessRecord, 'zfs_enabled'> & { readonly: boolean };
+  /** crypt(3) SHA-512 hash of its password; the password itself is never kept. */
+  password_hash: string;
+}
+
 export interface ActionRecord {
   id: number;
   command: string;
@@ -172,6 +220,8 @@ export interface ApiState {
   placement_groups: PlacementGroupRecord[];
   zones: ZoneRecord[];
   rrsets: RrsetRecord[];
+  storage_boxes: StorageBoxRecord[];
+  storage_box_subaccounts: StorageBoxSubaccountRecord[];
   actions: ActionRecord[];
 }
 
@@ -190,6 +240,8 @@ const ID_BASE: Record<string, number> = {
   placement_group: 700_000,
   zone: 800_000,
   action: 1_000_000,
+  storage_box: 2_000_000,
+  storage_box_subaccount: 2_100_000,
 };
 
 export function emptyState(): ApiState {
@@ -206,6 +258,8 @@ export function emptyState(): ApiState {
     placement_groups: [],
     zones: [],
     rrsets: [],
+    storage_boxes: [],
+    storage_box_subaccounts: [],
     actions: [],
   };
 }

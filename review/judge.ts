@@ -40,6 +40,8 @@ export interface JudgeContext {
   readonly planRules: readonly Rule<PlanInput>[];
   /** Paths in error messages are made relative to it. */
   readonly projectDir: string;
+  /** Whether the change still holds the tenant's SOPS file (secrets/tenants/<id>.sops.yaml). @default - it does not */
+  readonly hasSecretsFile?: (tenant: string) => boolean;
 }
 
 export async function judgeTenant(o: TenantOutcome, ctx: JudgeContext): Promise<TenantReview> {
@@ -58,7 +60,10 @@ export async function judgeTenant(o: TenantOutcome, ctx: JudgeContext): Promise<
   }
   const summary = summarizePlan(o.planned.plan);
   const isolation = checkPlan({ tenantId: a.tenant, tenant: o.tenant, fleet: ctx.fleet, plan: o.planned.plan, destroying: offboarding }, ctx.planRules);
-  return { ...common, summary, cost: planCost(summary, ctx.prices), risks: dataLossRisks(summary), isolation };
+  // offboard.yml takes the final backup and archives the repository before it moves the secrets file away.
+  const destroysBackup = offboarding && summary.resources.some((r) => r.type === 'hcloud_storage_box_subaccount' && r.kind === 'destroy');
+  const finalBackup = destroysBackup ? (ctx.hasSecretsFile?.(a.tenant) ? 'missing' : 'archived') : undefined;
+  return { ...common, summary, cost: planCost(summary, ctx.prices), risks: dataLossRisks(summary), isolation, ...(finalBackup ? { finalBackup } : {}) };
 }
 
 /** The policy over every judged tenant. */
@@ -69,5 +74,6 @@ export function reviewViolations(tenants: readonly TenantReview[]): PolicyViolat
     allowDestroy: t.allowDestroy,
     risks: t.risks,
     isolation: t.isolation,
+    finalBackup: t.finalBackup,
   })));
 }

@@ -195,6 +195,8 @@ export function renderReview(r: ReviewResult, options: RenderOptions = {}): stri
     banner.push('> [!CAUTION]');
     for (const t of offboarding) {
       banner.push(`> **DESTROY: tenant ${code(t.tenant)} is being offboarded**${t.summary ? `; ${plural(t.summary.counts.destroy, 'resource')} will be destroyed` : ''}.`);
+      if (t.finalBackup === 'archived') banner.push(`> Final backup: taken, and the repository archived on the Storage Box (offboard.yml ran: the tenant's secrets file is archived).`);
+      if (t.finalBackup === 'missing') banner.push(`> **No final backup**: run \`ansible/playbooks/offboard.yml\` for ${code(t.tenant)} first (its secrets file is still in this change).`);
     }
     if (risks.length) {
       const d = risks.filter((x) => x.k.kind === 'destroy').length;

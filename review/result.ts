@@ -23,6 +23,13 @@ export interface TenantReview {
   readonly cost?: CostChange;
   readonly risks: readonly DataLossRisk[];
   readonly isolation: readonly Finding[];
+  /**
+   * An offboarding that destroys the tenant's backup subaccount: `archived`
+   * when the tenant's SOPS file is gone from the change (offboard.yml moves
+   * it only after the final backup and the repository's archive succeeded),
+   * `missing` when it is still there.
+   */
+  readonly finalBackup?: 'archived' | 'missing';
   /** Why there is no plan: invalid tenant file, synth or tofu failure. */
   readonly error?: string;
 }

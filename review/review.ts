@@ -12,6 +12,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { tenantFilesIn } from '../app/tenant-files';
+import { secretsFile } from '../lib/naming';
 import type { Fleet, Tenant } from '../lib/tenant/model';
 import { affectedTenants, type AffectedTenant, type StackSet } from './affected';
 import { baseStacks } from './base-stacks';
@@ -176,7 +177,13 @@ export async function runReview(o: ReviewOptions): Promise<ReviewResult> {
   const plans = await planStacks(jobs, { parallel, env, tofuBin: o.tofuBin, refresh: o.refresh, log });
 
   // 7. Judge each plan.
-  const ctx = { fleet: fleet?.tenants ?? [], prices: o.prices, planRules, projectDir: o.projectDir };
+  const ctx = {
+    fleet: fleet?.tenants ?? [],
+    prices: o.prices,
+    planRules,
+    projectDir: o.projectDir,
+    hasSecretsFile: (tenant: string) => fs.existsSync(path.join(o.projectDir, secretsFile(tenant))),
+  };
   const tenants: TenantReview[] = [];
   for (const a of affected.tenants) {
     const p = pending.get(a.tenant)!;

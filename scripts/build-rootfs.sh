@@ -54,6 +54,9 @@ customize() {
   for t in apt-daily apt-daily-upgrade dpkg-db-backup e2scrub_all fstrim; do
     ln -sf /dev/null "$root/etc/systemd/system/$t.timer"
   done
+  # PostgreSQL is there for the servers that hold a tenant's data plane; the
+  # others should not run it, so it does not start at boot (a role enables it).
+  rm -f "$root/etc/systemd/system/multi-user.target.wants/postgresql.service"
   rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*
 }
 

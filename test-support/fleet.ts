@@ -1,4 +1,6 @@
 /** Test helpers: the example fleet, synthesized stacks as JSON. */
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { App, Testing } from '../constructs/cdk';
 import { TenantStack } from '../constructs/tenant-stack';
@@ -31,4 +33,23 @@ export function synthTenant(fleet: Fleet, t: Tenant, opts: { postApply?: boolean
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary paths of the JSON
   const json: StackJson & any = JSON.parse(synthesized);
   return { app, stack, synthesized, json };
+}
+
+/** The `backup` block the backup tests add to the example platform file (the local cloud seeds a box with this id and address). */
+export const TEST_BACKUP = { storage_box_id: 123456, address: '203.0.113.50' } as const;
+
+/**
+ * The example fleet with backups on: the example tenants and platform file,
+ * plus a `backup` block naming TEST_BACKUP's box (and `extra` lines inside it).
+ */
+export function backupFleet(extra: readonly string[] = []): Fleet {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'backup-fleet-'));
+  try {
+    for (const f of fs.readdirSync(EXAMPLE_TENANTS)) fs.copyFileSync(path.join(EXAMPLE_TENANTS, f), path.join(dir, f));
+    const block = ['', 'backup:', `  storage_box_id: ${TEST_BACKUP.storage_box_id}`, `  addresses: [${TEST_BACKUP.address}]`, ...extra.map((l) => `  ${l}`), ''];
+    fs.appendFileSync(path.join(dir, '_platform.yaml'), block.join('\n'));
+    return exampleFleet(dir);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }

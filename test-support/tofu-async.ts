@@ -78,7 +78,7 @@ export function serializedInit(dir: string, args: readonly string[], opts: RunOp
 
 export interface TofuWorkspace {
   readonly dir: string;
-  /** HCLOUD_ENDPOINT / HCLOUD_TOKEN for this API. */
+  /** HCLOUD_ENDPOINT, HETZNER_ENDPOINT (Storage Boxes) and HCLOUD_TOKEN for this API. */
   readonly env: Record<string, string>;
   /** Writes main.tf.json (the provider block is added). */
   write(resources: Record<string, unknown>, extra?: Record<string, unknown>): void;
@@ -96,7 +96,7 @@ export interface TofuWorkspace {
 
 export function tofuWorkspace(url: string, prefix = 'hcloud-api-'): TofuWorkspace {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  const env: Record<string, string> = { HCLOUD_ENDPOINT: url, HCLOUD_TOKEN: DUMMY_TOKEN };
+  const env: Record<string, string> = { HCLOUD_ENDPOINT: url, HETZNER_ENDPOINT: url, HCLOUD_TOKEN: DUMMY_TOKEN };
   const flags = ['-input=false', '-no-color'];
   const ws: TofuWorkspace = {
     dir,
@@ -122,6 +122,7 @@ export function tofuWorkspace(url: string, prefix = 'hcloud-api-'): TofuWorkspac
     },
     retarget(newUrl) {
       env.HCLOUD_ENDPOINT = newUrl;
+      env.HETZNER_ENDPOINT = newUrl;
     },
     remove() {
       fs.rmSync(dir, { recursive: true, force: true });

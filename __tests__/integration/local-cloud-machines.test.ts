@@ -204,7 +204,8 @@ describe('npm run local-cloud -- up / down', () => {
     const first = await cli('up', '--tenants', path.join(REPO_ROOT, 'tenants'));
     expect(first.code).toBe(0);
     const env = Object.fromEntries([...first.stdout.matchAll(/^export (\w+)=(.*)$/gm)].map((m) => [m[1], m[2]]));
-    expect(Object.keys(env).sort()).toEqual(['HCLOUD_ENDPOINT', 'HCLOUD_SSH_KEY_FILE', 'HCLOUD_TOKEN', 'PROBE_OUTSIDE_NETNS']);
+    expect(Object.keys(env).sort()).toEqual(['HCLOUD_ENDPOINT', 'HCLOUD_SSH_KEY_FILE', 'HCLOUD_TOKEN', 'HETZNER_ENDPOINT', 'PROBE_OUTSIDE_NETNS']);
+    expect(env.HETZNER_ENDPOINT).toBe(env.HCLOUD_ENDPOINT);
     const again = await cli('up');
     expect([again.code, again.stdout]).toEqual([0, first.stdout]);
     expect(again.stderr).toMatch(/already running \(pid \d+\); reusing it/);

@@ -12,12 +12,13 @@ import { Firewall } from '../../.gen/providers/hcloud/firewall';
 import { Network } from '../../.gen/providers/hcloud/network';
 import { PrimaryIp } from '../../.gen/providers/hcloud/primary-ip';
 import { Server } from '../../.gen/providers/hcloud/server';
+import { StorageBoxSubaccount } from '../../.gen/providers/hcloud/storage-box-subaccount';
 import { Volume } from '../../.gen/providers/hcloud/volume';
 import { TenantStack } from '../../constructs/tenant-stack';
 import { TenantFirewall } from '../../constructs/tenant-firewall';
 import { checkStack, isolationContext, SYNTH_RULES } from '../../isolation/synth';
 import { LABELLED_TYPES } from '../../isolation/synth/rules/tenant-label';
-import { exampleFleet, REPO_ROOT, synthTenant, tenant } from '../../test-support/fleet';
+import { backupFleet, exampleFleet, REPO_ROOT, synthTenant, tenant } from '../../test-support/fleet';
 import type { Tenant } from '../../lib/tenant/model';
 
 const fleet = exampleFleet();
@@ -246,5 +247,52 @@ describe('no-cross-stack-reference', () => {
     expect(msg).toContain('no-cross-stack-reference: data.terraform_remote_state.');
     expect(msg).toContain('a tenant stack must not reference another stack');
     expect(msg).toContain('server-own-network: hcloud_server.borrowed joins network');
+  });
+});
+
+describe('backup-subaccount-confined', () => {
+  const subaccount = (s: Construct, id: string, homeDirectory: string, extra: Partial<ConstructorParameters<typeof StorageBoxSubaccount>[2]> = {}) =>
+    new StorageBoxSubaccount(s, id, { storageBoxId: 123456, homeDirectory, password: 'x', accessSettings: { sshEnabled: true }, labels: acmeLabels, ...extra });
+
+  it('passes the subaccount a tenant stack with backups makes', () => {
+    const f = backupFleet();
+    for (const t of f.tenants) {
+      const { json } = synthTenant(f, t);
+      expect(json.resource.hcloud_storage_box_subaccount.backup_subaccount.home_directory).toBe(`tenants/${t.id}`);
+      expect(checkStack(json, isolationContext(t))).toEqual([]);
+    }
+  });
+
+  it("fails if a subaccount's home directory is another tenant's", () => {
+    const msg = synthErrorWith((s) => subaccount(s, 'peek', 'tenants/globex'));
+    expect(msg).toContain('backup-subaccount-confined: hcloud_storage_box_subaccount.peek has home directory "tenants/globex", outside tenant acme\'s own tenants/acme');
+  });
+
+  it('fails if a subaccount reaches a parent of the tenant directory, climbs out of it, or is not a literal', () => {
+    const msg = synthErrorWith((s) => {
+      subaccount(s, 'all_tenants', 'tenants');
+      subaccount(s, 'climb', 'tenants/acme/../globex');
+      subaccount(s, 'computed', '${var.home}');
+    });
+    expect(msg).toContain('hcloud_storage_box_subaccount.all_tenants has home directory "tenants", outside');
+    expect(msg).toContain('hcloud_storage_box_subaccount.climb has home directory "tenants/acme/../globex", outside');
+    expect(msg).toContain('hcloud_storage_box_subaccount.computed has home directory');
+  });
+
+  it('fails if a subaccount enables Samba, WebDAV or access from outside Hetzner', () => {
+    const msg = synthErrorWith((s) => subaccount(s, 'smb', 'tenants/acme/smb', { accessSettings: { sshEnabled: true, sambaEnabled: true, reachableExternally: true } }));
+    expect(msg).toContain('backup-subaccount-confined: hcloud_storage_box_subaccount.smb enables samba_enabled, reachable_externally; a tenant\'s backup subaccount speaks SFTP only');
+    expect(msg).not.toContain('smb has home directory');
+  });
+
+  it('fails (tenant-label) if a subaccount lacks the tenant label', () => {
+    const msg = synthErrorWith((s) => subaccount(s, 'unlabelled', 'tenants/acme', { labels: {} }));
+    expect(msg).toContain('tenant-label: hcloud_storage_box_subaccount.unlabelled has no tenant_id label; expected tenant_id=acme');
+  });
+
+  it('does not apply to a stack without subaccounts', () => {
+    const { json } = synthTenant(fleet, acme);
+    const rule = SYNTH_RULES.find((r) => r.id === 'backup-subaccount-confined')!;
+    expect(rule.check({ stack: json, tenant: { tenantId: 'acme', networkCidr: acme.networkCidr, publicIngress: [] } })).toBe('not-applicable');
   });
 });

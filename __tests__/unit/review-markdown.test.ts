@@ -186,3 +186,21 @@ describe('how the tenants were chosen', () => {
     expect(md).not.toContain('compared with the base');
   });
 });
+
+describe('an offboarding with backups', () => {
+  const gone = (finalBackup: 'archived' | 'missing') =>
+    planned('globex', fixture('globex-destroy.json'), { kind: 'removed', offboarding: true, reasons: ['tenant file tenants/globex.yaml removed: offboarding'], environment: 'staging', finalBackup });
+
+  test('says the final backup was taken when offboard.yml ran (the secrets file is gone from the change)', () => {
+    const r = review([gone('archived')]);
+    expect(renderReview(r)).toContain("> Final backup: taken, and the repository archived on the Storage Box (offboard.yml ran: the tenant's secrets file is archived).");
+    expect(r.violations).toEqual([]);
+  });
+
+  test('fails if no final backup was taken: a banner and a policy violation', () => {
+    const r = review([gone('missing')]);
+    expect(renderReview(r)).toContain('> **No final backup**: run `ansible/playbooks/offboard.yml` for `globex` first (its secrets file is still in this change).');
+    expect(r.violations.map((v) => v.rule)).toEqual(['final-backup']);
+  });
+});
+

@@ -2,6 +2,7 @@ import type { Finding } from '../../isolation/finding';
 import type { DataLossRisk } from '../../review/data-loss';
 import { policyViolations, type PolicyInput } from '../../review/policy';
 import { exitCode, type ReviewResult } from '../../review/result';
+import { judgeTenant } from '../../review/judge';
 
 const volumeGone: DataLossRisk = { address: 'hcloud_volume.volume', type: 'hcloud_volume', kind: 'destroy', forcedBy: [] };
 const serverReplaced: DataLossRisk = { address: 'hcloud_server.server_db_1', type: 'hcloud_server', kind: 'replace', forcedBy: ['image'] };
@@ -33,6 +34,16 @@ describe('policy', () => {
     expect(policyViolations([tenant({ environment: 'staging', risks: [volumeGone] }), tenant({ tenant: 'b', environment: 'development', risks: [serverReplaced] })])).toEqual([]);
   });
 
+  test('fails if an offboarding destroys the backup subaccount while the tenant\'s secrets file is still in the change (no final backup)', () => {
+    expect(policyViolations([tenant({ environment: 'staging', finalBackup: 'missing' })])).toEqual([{
+      tenant: 'acme',
+      rule: 'final-backup',
+      resource: 'hcloud_storage_box_subaccount.backup_subaccount',
+      message: 'offboarding tenant acme destroys its backup subaccount, but secrets/tenants/acme.sops.yaml is still there: run ansible/playbooks/offboard.yml -e tenant=acme -e confirm_offboard=acme first (final backup, repository archived on the Storage Box) and commit the removed secrets file',
+    }]);
+    expect(policyViolations([tenant({ environment: 'staging', finalBackup: 'archived' })])).toEqual([]);
+  });
+
   test('a network is a data-loss risk but not protected by the production policy', () => {
     expect(policyViolations([tenant({ risks: [networkGone] })])).toEqual([]);
   });
@@ -59,5 +70,32 @@ describe('exit code', () => {
     expect(exitCode(base)).toBe(0);
     expect(exitCode({ ...base, violations: [{ tenant: 'a', rule: 'isolation', resource: 'x', message: 'm' }] })).toBe(1);
     expect(exitCode({ ...base, tenants: [{ ...t, error: 'tofu plan failed' }] })).toBe(2);
+  });
+});
+
+describe('judgeTenant: final backup of an offboarding', () => {
+  const plan = {
+    resource_changes: [
+      { address: 'hcloud_storage_box_subaccount.backup_subaccount', type: 'hcloud_storage_box_subaccount', name: 'backup_subaccount', change: { actions: ['delete'], before: { home_directory: 'tenants/globex' }, after: null } },
+      { address: 'hcloud_network.network', type: 'hcloud_network', name: 'network', change: { actions: ['delete'], before: {}, after: null } },
+    ],
+  };
+  const judge = (offboarding: boolean, hasSecretsFile: boolean, changes = plan.resource_changes) =>
+    judgeTenant(
+      { affected: { tenant: 'globex', kind: offboarding ? 'removed' : 'changed', reasons: [] }, stack: {}, planned: { plan: { resource_changes: changes } } as never, synthFindings: [] },
+      { fleet: [], prices: { date: 'd', approximate: true, source: 's', currency: 'EUR', basis: 'b', volume_gb_month: 0, server_backup_percent: 20, primary_ipv4_month: {}, server_types: {} }, planRules: [], projectDir: '/', hasSecretsFile: () => hasSecretsFile },
+    );
+
+  test('an offboarding that destroys the backup subaccount with the secrets file archived: archived', async () => {
+    expect((await judge(true, false)).finalBackup).toBe('archived');
+  });
+
+  test('fails (missing) when the change still holds the tenant\'s secrets file', async () => {
+    expect((await judge(true, true)).finalBackup).toBe('missing');
+  });
+
+  test('does not apply to a tenant without backups or to a change that is not an offboarding', async () => {
+    expect((await judge(true, true, plan.resource_changes.slice(1))).finalBackup).toBeUndefined();
+    expect((await judge(false, true)).finalBackup).toBeUndefined();
   });
 });

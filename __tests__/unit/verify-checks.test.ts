@@ -199,6 +199,23 @@ test('fails if an offline tenant may send beyond its own network', () => {
   expect(rules(s)).toEqual(['initech egress-beyond-allow-list']);
 });
 
+test('with backups on, SFTP to the platform Storage Box is within every tenant\'s allow-list (offline too), and only there', () => {
+  const box = { storageBoxId: 1, homeDirectory: 'tenants/x', cidrs: ['203.0.113.50/32'] };
+  const tenants = TENANTS.map((t) => ({ ...t, backup: { ...box, homeDirectory: `tenants/${t.id}` } }));
+  const s = good();
+  s.firewalls = s.firewalls.map((fw, i) => ({ ...fw, rules: live(firewallRules(tenants[i])) }));
+  expect(verifySnapshot({ snapshot: s, tenants, managedBy: MANAGED }).findings).toEqual([]);
+  const i = s.firewalls.findIndex((x) => x.name === 'tenant-initech-fw');
+  s.firewalls[i] = { ...s.firewalls[i], rules: [...s.firewalls[i].rules, { direction: 'out', protocol: 'tcp', port: '23', cidrs: ['203.0.113.51/32'] }] };
+  expect(verifySnapshot({ snapshot: s, tenants, managedBy: MANAGED }).findings.map((f) => `${f.tenant} ${f.rule}`)).toEqual(['initech egress-beyond-allow-list']);
+  // Without backups on, the same port-23 rule is beyond the list.
+  expect(rules({ ...good(), firewalls: good().firewalls.map((fw) => ({ ...fw, rules: [...fw.rules, { direction: 'out' as const, protocol: 'tcp' as const, port: '23', cidrs: ['203.0.113.50/32'] }] })) })).toEqual([
+    'acme egress-beyond-allow-list',
+    'globex egress-beyond-allow-list',
+    'initech egress-beyond-allow-list',
+  ]);
+});
+
 test('fails if no firewall of a server has an outbound rule (Hetzner then allows all egress)', () => {
   const s = good();
   s.firewalls[1] = { ...s.firewalls[1], rules: s.firewalls[1].rules.filter((r) => r.direction === 'in') };

@@ -6,7 +6,8 @@
  * rule at all it allows all egress. So for each server of a tenant, the
  * outbound rules of all its firewalls must (a) exist and (b) each stay within
  * the tenant's allow-list: the tenant file's egress rules plus its own
- * network, exactly what `firewallRules(tenant)` puts in the tenant firewall.
+ * network (and SFTP to the platform's Storage Box when backups are on),
+ * exactly what `firewallRules(tenant)` puts in the tenant firewall.
  * A rule is within the list when every destination lies inside a destination
  * of an allowed rule with the same protocol whose port range covers it.
  */
@@ -39,7 +40,7 @@ function contains(outer: string, inner: string): boolean {
   }
 }
 
-/** The outbound rules the tenant may have: its own network plus its egress allow-list. */
+/** The outbound rules the tenant may have: its own network, its egress allow-list, the backup target. */
 export function allowList(tenant: TenantForVerify): FirewallRule[] {
   return firewallRules(tenant).filter((r) => r.direction === 'out');
 }

@@ -5,7 +5,7 @@ import type { Tenant } from '../../lib/tenant/model';
 import type { LiveFirewall, LiveResource, LiveServer, Snapshot } from './snapshot';
 
 /** The part of a tenant the rules use (plain objects in tests). */
-export type TenantForVerify = Pick<Tenant, 'id' | 'networkCidr' | 'ingress' | 'egress' | 'mode' | 'jumpHost'>;
+export type TenantForVerify = Pick<Tenant, 'id' | 'networkCidr' | 'ingress' | 'egress' | 'mode' | 'jumpHost' | 'backup'>;
 
 export interface LiveInput {
   readonly snapshot: Snapshot;

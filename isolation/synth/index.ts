@@ -1,6 +1,7 @@
 /** The synth-time rule pack every tenant stack must pass, and how it is run. */
 import type { Finding } from '../finding';
 import { runRules, type Rule } from '../rule';
+import { backupSubaccountConfinedRule } from './rules/backup-subaccount-confined';
 import { firewallEgressClosedRule } from './rules/firewall-egress-closed';
 import { firewallSelectsTenantRule } from './rules/firewall-selects-tenant';
 import { noCrossStackReferenceRule } from './rules/no-cross-stack-reference';
@@ -18,6 +19,7 @@ export const SYNTH_RULES: readonly Rule<SynthInput>[] = [
   serverOwnNetworkRule,
   noCrossStackReferenceRule,
   offlinePublicInterfaceRule,
+  backupSubaccountConfinedRule,
 ];
 
 /** Every finding of the synth rules on one stack (empty = isolated). */

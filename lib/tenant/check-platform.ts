@@ -1,6 +1,7 @@
 /**
  * Validation of the platform file beyond its schema: source names and their
- * addresses (normalized), and the managed_by label. Pure.
+ * addresses (normalized), the backup target's addresses (normalized), and the
+ * managed_by label. Pure.
  */
 import { parseCidr } from '../cidr';
 import type { Diagnostic } from '../diagnostics';
@@ -28,6 +29,19 @@ export function checkPlatform(input: PlatformFile, file: string): { platform: Pl
       }
     });
   }
+  let backup = input.backup;
+  if (backup) {
+    const addresses: string[] = [];
+    backup.addresses.forEach((e, i) => {
+      const r = parseCidr(e);
+      if (!r.ok) emit(['backup', 'addresses', i], `${r.error}; allowed: the IPv4/IPv6 addresses the Storage Box's server name resolves to`);
+      else {
+        if (r.value.hadHostBits) emit(['backup', 'addresses', i], hostBitsWarning(e, r.value.cidr), 'warning');
+        if (!addresses.includes(r.value.cidr)) addresses.push(r.value.cidr);
+      }
+    });
+    backup = { ...backup, addresses };
+  }
   checkPlatformDefaults(input.defaults, emit);
   const problem = labelValueProblem(input.managed_by, 'the managed_by label');
   if (problem) emit(['managed_by'], problem);
@@ -37,5 +51,5 @@ export function checkPlatform(input: PlatformFile, file: string): { platform: Pl
     const suffixProblem = rrsetNameProblem(input.dns.suffix, input.dns.zone);
     if (suffixProblem) emit(['dns', 'suffix'], `${suffixProblem}; allowed: the labels between a record name and the zone (tenants, for acme.tenants.${input.dns.zone})`);
   }
-  return { platform: { ...input, sources, sourceFile: file }, diagnostics };
+  return { platform: { ...input, sources, backup, sourceFile: file }, diagnostics };
 }

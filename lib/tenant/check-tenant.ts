@@ -27,8 +27,8 @@ import type { TenantFile } from './schema';
 
 type Emit = (path: FieldPath, message: string, severity?: 'error' | 'warning') => void;
 
-/** The number of implicit rules firewallRules() adds for the tenant's own network. */
-const IMPLICIT_RULES = firewallRules({ networkCidr: networkCidr(1), ingress: [], egress: [], mode: 'online' }).length;
+/** The number of implicit rules firewallRules() adds for the tenant's own network (and the backup target). */
+const implicitRules = (backup: boolean) => firewallRules({ networkCidr: networkCidr(1), ingress: [], egress: [], mode: 'online', backup: backup ? { cidrs: [] } : undefined }).length;
 
 /**
  * Every problem of one tenant file, errors and warnings. `firewall` is the
@@ -62,7 +62,7 @@ export function checkTenant(input: TenantFile, platform: Platform, file: string,
   }
   checkDnsRecords(input, platform.dns, emit);
   checkStorageHost(input, emit);
-  checkFirewall(input, firewall, emit);
+  checkFirewall(input, firewall, platform, emit);
 
   // Every generated name, once per field that produces it (a group's first name that is refused).
   const reported = new Set<string>();
@@ -173,7 +173,7 @@ function checkStorageHost(input: TenantFile, emit: Emit): void {
   }
 }
 
-function checkFirewall(input: TenantFile, fw: ResolvedFirewall, emit: Emit): void {
+function checkFirewall(input: TenantFile, fw: ResolvedFirewall, platform: Pick<Platform, 'backup'>, emit: Emit): void {
   for (const p of fw.problems) emit(p.path, p.message, p.severity);
   for (const { rule, index, origin } of fw.ingress) {
     if (rule.public) continue;
@@ -195,9 +195,10 @@ function checkFirewall(input: TenantFile, fw: ResolvedFirewall, emit: Emit): voi
       emit(['firewall', 'ingress', index], `an ingress rule for ${rule.protocol}${rule.port ? ` port ${rule.port}` : ''} in offline mode; allowed: SSH only (port 22, tcp): an offline tenant's one public interface is its jump host, which admits SSH from the sources these rules name (set mode: online, or remove the rule)`);
     }
   }
-  const all = firewallRules({ networkCidr: networkCidr(input.seq), ingress: fw.ingress.map((r) => r.rule), egress: fw.egress.map((r) => r.rule), mode: input.mode });
+  const backup = platform.backup && { cidrs: platform.backup.addresses };
+  const all = firewallRules({ networkCidr: networkCidr(input.seq), ingress: fw.ingress.map((r) => r.rule), egress: fw.egress.map((r) => r.rule), mode: input.mode, backup });
   if (all.length > LIMITS.rulesPerFirewall) {
-    emit(['firewall'], `${all.length} firewall rules (${all.length - IMPLICIT_RULES} written + ${IMPLICIT_RULES} implicit tenant-network rules); allowed: at most ${LIMITS.rulesPerFirewall} rules per Hetzner firewall`);
+    emit(['firewall'], `${all.length} firewall rules (${all.length - implicitRules(!!backup)} written + ${implicitRules(!!backup)} implicit ${backup ? 'tenant-network and backup' : 'tenant-network'} rules); allowed: at most ${LIMITS.rulesPerFirewall} rules per Hetzner firewall`);
   }
   const effective = effectiveRuleCount(all);
   if (effective > LIMITS.effectiveRulesPerFirewall) {

@@ -50,6 +50,15 @@ export interface DnsRecordSpec {
   readonly ttl: number;
 }
 
+/** A tenant's subaccount on the platform's Storage Box (lib/naming.ts names its directory). */
+export interface TenantBackup {
+  readonly storageBoxId: number;
+  /** `tenants/<id>`: the subaccount's home directory, relative to the box's root. */
+  readonly homeDirectory: string;
+  /** The box's addresses (canonical CIDRs): the firewall lets TCP 23 out to them. */
+  readonly cidrs: readonly string[];
+}
+
 export interface Tenant {
   readonly id: string;
   readonly seq: number;
@@ -76,6 +85,8 @@ export interface Tenant {
   /** Environment variable with this tenant's own Hetzner token; undefined = platform token. */
   readonly hcloudTokenEnv?: string;
   readonly allowDestroy: boolean;
+  /** The tenant's backup target on the platform's Storage Box; undefined when the platform file names none. */
+  readonly backup?: TenantBackup;
   /** The file the tenant came from, for messages. */
   readonly sourceFile: string;
 }

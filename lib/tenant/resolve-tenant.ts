@@ -8,7 +8,7 @@
 import { ipv4Host, privateRangeProblem, tryCidrRange } from '../cidr';
 import type { Diagnostic } from '../diagnostics';
 import { NETWORK_ZONE_BY_LOCATION } from '../hetzner';
-import { dnsRecordFqdn, dnsRecordName, FIRST_SERVER_HOST, networkCidr, serverName, subnetCidr } from '../naming';
+import { backupHomeDirectory, dnsRecordFqdn, dnsRecordName, FIRST_SERVER_HOST, networkCidr, serverName, subnetCidr } from '../naming';
 import { checkTenant } from './check-tenant';
 import { resolveFirewall } from './firewall-input';
 import { forEachServerGroup, groupRole, JUMP_ROLE } from './jump-host';
@@ -81,6 +81,7 @@ export function buildTenant(input: TenantFile, platform: Platform, file: string,
     dataServer: servers.find((s) => s.group === dataGroup)?.name ?? '',
     hcloudTokenEnv: input.hcloud_token_env,
     allowDestroy: input.allow_destroy,
+    backup: platform.backup && { storageBoxId: platform.backup.storage_box_id, homeDirectory: backupHomeDirectory(input.id), cidrs: platform.backup.addresses },
     sourceFile: file,
   };
 }

@@ -282,6 +282,29 @@ export const platformFileSchema = z
       })
       .strict()
       .default({}),
+    /**
+     * The platform's backup target: a Hetzner Storage Box, created once per
+     * project like the DNS zone. Each tenant gets a subaccount on it, confined
+     * to tenants/<id>, for its restic repository (roles/tenant_backup).
+     * @default - no backups beyond Hetzner's server backups
+     */
+    backup: z
+      .object({
+        /** The Storage Box's numeric id (Hetzner Console or GET /storage_boxes). Cannot change while tenants have subaccounts on it. */
+        storage_box_id: z.number().int().positive().describe('the numeric id of a Storage Box'),
+        /**
+         * The addresses the box's server name resolves to: tenant firewalls allow
+         * TCP 23 (SFTP) out to exactly these (Hetzner firewalls take addresses,
+         * not names). Hetzner says they can change: keep them current.
+         */
+        addresses: z.array(z.string().min(1)).min(1).describe('a list of IP addresses or CIDRs'),
+        /** Days an offboarded tenant's archived repository is kept before playbooks/purge-expired.yml deletes it. @default 90 */
+        archive_days: z.number().int().min(1).max(3650).default(90),
+        /** URL a failed backup or check is posted to (JSON). @default - none: failures are only logged */
+        webhook: z.string().url().optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

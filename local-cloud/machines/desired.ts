@@ -8,6 +8,7 @@ import { cidrRange, formatAddress } from '../../lib/cidr';
 import { compileFirewall } from '../firewall/compile';
 import { firewallsOfServer } from '../relations';
 import type { ApiState } from '../state';
+import { DesiredStorageBox, desiredStorageBoxes } from '../storage-boxes/sftp-accounts';
 
 export interface DesiredPrivateNet {
   readonly networkId: number;
@@ -49,6 +50,8 @@ export interface DesiredWorld {
   readonly servers: readonly DesiredServer[];
   readonly networks: readonly DesiredNetwork[];
   readonly volumes: readonly DesiredVolume[];
+  /** Storage Boxes, each a real SFTP server (storage-boxes/). */
+  readonly storageBoxes: readonly DesiredStorageBox[];
 }
 
 /** Name of the world's end of a server's public link. */
@@ -95,5 +98,5 @@ export function desiredWorld(state: ApiState): DesiredWorld {
     format: v.format === 'ext4' || v.format === 'xfs' ? v.format : null,
     serverId: v.server,
   }));
-  return { servers, networks: networks.map(({ id, gateway }) => ({ id, gateway })), volumes };
+  return { servers, networks: networks.map(({ id, gateway }) => ({ id, gateway })), volumes, storageBoxes: desiredStorageBoxes(state) };
 }

@@ -3,7 +3,8 @@
  * it makes the host match the API state (desired.ts): a booted Debian machine
  * per running server, a namespace with a bridge per network, links for every
  * attachment, an nftables table per server for its firewalls, a disk image
- * per volume plugged into the server it is attached to.
+ * per volume plugged into the server it is attached to, an SFTP server per
+ * Storage Box (storage-boxes/).
  *
  * Changes are applied one at a time and before the API answers, so a client
  * sees a server only once it answers SSH, a firewall change is enforced
@@ -35,11 +36,12 @@ import { CloudNames, cloudNames } from '../network/names';
 import type { ApiState } from '../state';
 import { loopDetach, plugIntoMachine, unplugFromMachine, VolumeDisks } from '../volumes/volume-disks';
 import { nft, trySh } from './command';
-import { DesiredServer, desiredWorld } from './desired';
+import { DesiredServer, DesiredWorld, desiredWorld } from './desired';
 import { BootError, Machine } from './machine';
 import { defaultRootfs, rootfsProblem } from './rootfs';
 import { sweepInstance } from './sweep';
 import { claimSlot, releaseSlot, slotOf } from './slots';
+import { StorageBoxHost } from '../storage-boxes/storage-box-host';
 
 export interface MachineOptions {
   /** Instance name; names every namespace, link and machine (`lc-<name>-*`). @default 'local' */
@@ -90,6 +92,7 @@ export class MachineLayer {
   private readonly servers = new Map<number, LiveServer>();
   private readonly networks = new Set<number>();
   private readonly volumes = new Map<number, { sizeGb: number }>();
+  private readonly boxes = new Map<number, StorageBoxHost>();
   /** Volumes attached with automount (the API does not keep the flag). */
   private readonly automount = new Set<number>();
   private queue: Promise<unknown> = Promise.resolve();
@@ -149,6 +152,7 @@ export class MachineLayer {
     this.stopped = true;
     await this.queue;
     await Promise.all([...this.servers.values()].map((s) => this.destroyServer(s).catch((e) => this.log(`removing server ${s.id}: ${(e as Error).message}`))));
+    await Promise.all([...this.boxes.values()].map((b) => b.destroy().catch((e) => this.log(`removing storage box ${b.box.id}: ${(e as Error).message}`))));
     for (const id of this.networks) await removeNamespace(this.names.network(id));
     await removeWorld(this.names, this.world);
     await sweepInstance(this.names, this.dataDir);
@@ -200,6 +204,8 @@ export class MachineLayer {
       this.networks.delete(id);
     }
 
+    await this.reconcileStorageBoxes(want.storageBoxes);
+
     const created = new Set<number>();
     for (const s of want.servers) {
       let live = this.servers.get(s.id);
@@ -244,6 +250,24 @@ export class MachineLayer {
       this.disks.remove(id);
       this.volumes.delete(id);
       this.automount.delete(id);
+    }
+  }
+
+  /** Boxes that went away are removed (with their files); new ones boot; the rest get their accounts synced. */
+  private async reconcileStorageBoxes(want: DesiredWorld['storageBoxes']): Promise<void> {
+    for (const [id, host] of [...this.boxes]) {
+      if (want.some((b) => b.id === id)) continue;
+      await host.destroy();
+      this.boxes.delete(id);
+    }
+    for (const b of want) {
+      const host = this.boxes.get(b.id);
+      try {
+        if (host) await host.sync(b);
+        else this.boxes.set(b.id, await StorageBoxHost.start(this.names, this.plan, b, path.join(this.dataDir, 'storage-boxes', String(b.id)), this.rootfs, this.opts.bootTimeoutMs ?? 60_000));
+      } catch (e) {
+        throw new ApiError('resource_unavailable', `storage box ${b.id}: ${(e as Error).message}`, {}, 503);
+      }
     }
   }
 

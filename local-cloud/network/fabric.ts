@@ -14,6 +14,11 @@
  *   to anything else: no traffic leaves this machine, nothing reaches eth0.
  * - the control node reaches the public ranges through `lc-<name>`, from the
  *   plan's control address, and nothing else goes that way (forwarding off).
+ * - each Storage Box is a namespace of its own (its SFTP server), linked to
+ *   the world (`b<id>`) and routed from it, so servers reach it through their
+ *   firewalls like any public address; its address may lie outside the
+ *   cloud's public range (the platform file names it), so it is carved out
+ *   of the world's AnyIP ranges and routed from the control node too.
  * - each Hetzner network is a namespace with one bridge carrying the gateway
  *   address; a server attached to it has a link into that bridge only, so
  *   different networks cannot reach each other at all.
@@ -158,6 +163,22 @@ export async function connectPublic(names: CloudNames, plan: AddressPlan, server
 
 export async function disconnectPublic(names: CloudNames, serverId: number): Promise<void> {
   await trySh('ip', ['-n', names.world, 'link', 'del', `p${serverId}`]);
+}
+
+/** A Storage Box's link: eth0 in its namespace, b<id> in the world, its address routed there (also from the control node). */
+export async function connectStorageBox(names: CloudNames, plan: AddressPlan, boxNs: string, boxId: number, address: string): Promise<void> {
+  const b = `b${boxId}`;
+  await sh('ip', ['link', 'add', b, 'netns', names.world, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', boxNs]);
+  // In the local table: the world answers every outside address itself (AnyIP), except this one.
+  await ipBatch(names.world, [`link set ${b} up`, `address add ${plan.gatewayIpv4}/32 dev ${b}`, `route add ${address}/32 dev ${b} table local`]);
+  await ipBatch(boxNs, ['link set eth0 up', `address add ${address}/32 dev eth0`, `route add default via ${plan.gatewayIpv4} dev eth0 onlink`]);
+  await ipBatch(undefined, [`route replace ${address}/32 via ${plan.gatewayIpv4} dev ${names.hostLink} onlink src ${plan.controlIpv4}`]);
+}
+
+export async function disconnectStorageBox(names: CloudNames, boxId: number, address: string): Promise<void> {
+  await trySh('ip', ['-n', names.world, 'route', 'del', `${address}/32`, 'table', 'local']);
+  await trySh('ip', ['-n', names.world, 'link', 'del', `b${boxId}`]);
+  await trySh('ip', ['route', 'del', `${address}/32`, 'dev', names.hostLink]);
 }
 
 export interface PrivateLink {

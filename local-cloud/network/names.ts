@@ -20,7 +20,9 @@ export interface CloudNames {
   readonly worldControlLink: string;
   network(id: number): string;
   server(id: number): string;
-  /** systemd-nspawn --machine name. */
+  /** A Storage Box's namespace (its SFTP server). */
+  storageBox(id: number): string;
+  /** systemd-nspawn --machine name (servers and Storage Boxes). */
   machine(id: number): string;
 }
 
@@ -35,6 +37,7 @@ export function cloudNames(instance: string): CloudNames {
     worldControlLink: 'ctl',
     network: (id) => `${nsPrefix}net-${id}`,
     server: (id) => `${nsPrefix}srv-${id}`,
+    storageBox: (id) => `${nsPrefix}sb-${id}`,
     machine: (id) => `lc-${instance}-${id}`,
   };
 }

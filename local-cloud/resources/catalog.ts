@@ -1,6 +1,7 @@
 /**
- * Read-only catalog: locations, datacenters, server types and system images,
- * the lookups the provider makes before it creates a server.
+ * Read-only catalog: locations, datacenters, server types, system images and
+ * Storage Box types, the lookups the provider makes before it creates a
+ * server or a Storage Box.
  *
  * Simplification: a fixed, small catalog (no prices, no deprecations, every
  * server type in every location). Values follow Hetzner's public catalog as of
@@ -86,6 +87,34 @@ const IMAGES: ImageSpec[] = [
 ];
 
 const CATALOG_CREATED = '2018-01-01T00:00:00+00:00';
+
+export interface StorageBoxTypeSpec {
+  id: number;
+  name: string;
+  /** Bytes. */
+  size: number;
+  snapshot_limit: number;
+  automatic_snapshot_limit: number;
+  subaccounts_limit: number;
+}
+
+const TB = 1024 ** 4;
+
+/** Storage Box types (Hetzner's BX line as of 2025; prices are not modelled). */
+export const STORAGE_BOX_TYPES: StorageBoxTypeSpec[] = [
+  { id: 1, name: 'bx11', size: 1 * TB, snapshot_limit: 10, automatic_snapshot_limit: 10, subaccounts_limit: 100 },
+  { id: 2, name: 'bx21', size: 5 * TB, snapshot_limit: 20, automatic_snapshot_limit: 20, subaccounts_limit: 100 },
+  { id: 3, name: 'bx31', size: 10 * TB, snapshot_limit: 30, automatic_snapshot_limit: 30, subaccounts_limit: 100 },
+  { id: 4, name: 'bx41', size: 20 * TB, snapshot_limit: 40, automatic_snapshot_limit: 40, subaccounts_limit: 100 },
+];
+
+export function findStorageBoxType(nameOrId: string | number): StorageBoxTypeSpec | undefined {
+  return STORAGE_BOX_TYPES.find((t) => t.name === String(nameOrId) || String(t.id) === String(nameOrId));
+}
+
+export function renderStorageBoxType(t: StorageBoxTypeSpec) {
+  return { ...t, description: t.name.toUpperCase(), prices: [], deprecation: null };
+}
 
 export function findLocation(nameOrId: string | number): Location | undefined {
   return LOCATIONS.find((l) => l.name === String(nameOrId) || String(l.id) === String(nameOrId));
@@ -199,6 +228,12 @@ export function registerCatalog(router: Router): void {
   router.get('/server_types/{id}', (r) => {
     const t = SERVER_TYPES.find((x) => x.id === pathId(r.params.id, 'server_type'));
     return { status: 200, body: { server_type: renderServerType(oneOf(t, 'server_type', r.params.id)) } };
+  });
+
+  router.get('/storage_box_types', (r) => list('storage_box_types', STORAGE_BOX_TYPES.map(renderStorageBoxType), r.query));
+  router.get('/storage_box_types/{id}', (r) => {
+    const t = STORAGE_BOX_TYPES.find((x) => x.id === pathId(r.params.id, 'storage_box_type'));
+    return { status: 200, body: { storage_box_type: renderStorageBoxType(oneOf(t, 'storage_box_type', r.params.id)) } };
   });
 
   router.get('/images', (r) => {
