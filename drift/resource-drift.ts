@@ -8,7 +8,7 @@
  * drift (Digger counts them by mistake, FACTS.md): they are left out.
  * Sensitive values are never shown.
  */
-import type { PlanJson, PlanResourceChange } from '../lib/plan-json';
+import { SENSITIVE, sensitiveAt, type PlanJson, type PlanResourceChange } from '../lib/plan-json';
 
 /** One attribute (or list) that changed outside OpenTofu. */
 export interface AttributeDrift {
@@ -29,7 +29,6 @@ export interface ResourceDrift {
   readonly attributes: readonly AttributeDrift[];
 }
 
-export const SENSITIVE = '(sensitive)';
 const MAX_VALUE_CHARS = 120;
 
 /** A value on one line: JSON, with null and empty members of objects left out. */
@@ -43,18 +42,6 @@ export function renderValue(v: unknown): string {
   };
   const s = JSON.stringify(strip(v)) ?? 'null';
   return s.length > MAX_VALUE_CHARS ? `${s.slice(0, MAX_VALUE_CHARS - 1)}…` : s;
-}
-
-/** Whether the mask (`*_sensitive`) marks `path` or anything inside it as sensitive. */
-function sensitiveAt(mask: unknown, path: readonly (string | number)[]): boolean {
-  let m = mask;
-  for (const key of path) {
-    if (m === true) return true;
-    if (m === null || typeof m !== 'object') return false;
-    m = (m as Record<string | number, unknown>)[key];
-  }
-  const any = (x: unknown): boolean => x === true || (x !== null && typeof x === 'object' && Object.values(x).some(any));
-  return any(m);
 }
 
 const isObject = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === 'object' && !Array.isArray(x);

@@ -45,3 +45,31 @@ export interface PlanJson {
   /** True when the plan was made with -destroy. */
   readonly errored?: boolean;
 }
+
+/** What a review or drift report shows in place of a value OpenTofu marks sensitive. */
+export const SENSITIVE = '(sensitive)';
+
+const anySensitive = (m: unknown): boolean => m === true || (m !== null && typeof m === 'object' && Object.values(m).some(anySensitive));
+
+/** Whether the mask (`before_sensitive` / `after_sensitive`) marks `path`, or anything inside it, as sensitive. */
+export function sensitiveAt(mask: unknown, path: readonly (string | number)[]): boolean {
+  let m = mask;
+  for (const key of path) {
+    if (m === true) return true;
+    if (m === null || typeof m !== 'object') return false;
+    m = (m as Record<string | number, unknown>)[key];
+  }
+  return anySensitive(m);
+}
+
+/**
+ * `value` with every leaf the mask marks sensitive replaced by SENSITIVE, so a
+ * plan's passwords and tokens never reach a review, its JSON or a log.
+ */
+export function redactSensitive<T>(value: T, mask: unknown): T {
+  if (mask === true && value !== null && value !== undefined) return SENSITIVE as unknown as T;
+  if (mask === null || typeof mask !== 'object' || value === null || typeof value !== 'object') return value;
+  const m = mask as Record<string | number, unknown>;
+  if (Array.isArray(value)) return value.map((v, i) => redactSensitive(v, m[i])) as unknown as T;
+  return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, redactSensitive(v, m[k])])) as T;
+}

@@ -3,7 +3,7 @@
  * sorted summary with counts. Data-source reads are reported apart and never
  * counted as changes (Digger, another plan-review tool, reports them as drift).
  */
-import type { PlanJson, PlanResourceChange } from '../lib/plan-json';
+import { redactSensitive, SENSITIVE, sensitiveAt, type PlanJson, type PlanResourceChange } from '../lib/plan-json';
 
 /** The review's vocabulary: OpenTofu's action lists collapsed into one word. */
 export type ChangeKind = 'create' | 'update' | 'replace' | 'destroy' | 'no-op' | 'read' | 'forget';
@@ -120,10 +120,12 @@ export function attributeChanges(rc: PlanResourceChange): AttributeChange[] {
     }
     const unknownAfter = mask === true || (partlyUnknown && !knownChange);
     const present = (v: unknown) => v !== undefined && v !== null;
+    const hidden = sensitiveAt(rc.change.before_sensitive, [name]) || sensitiveAt(rc.change.after_sensitive, [name]);
+    const show = (v: unknown) => (hidden ? SENSITIVE : shortValue(v));
     out.push({
       name,
-      ...(present(before[name]) ? { before: shortValue(before[name]) } : {}),
-      ...(!unknownAfter && present(after[name]) ? { after: shortValue(after[name]) } : {}),
+      ...(present(before[name]) ? { before: show(before[name]) } : {}),
+      ...(!unknownAfter && present(after[name]) ? { after: show(after[name]) } : {}),
       ...(unknownAfter ? { unknownAfter: true } : {}),
       ...(forcing.has(name) ? { forcesReplacement: true } : {}),
     });
@@ -149,8 +151,8 @@ export function summarizePlan(plan: PlanJson): PlanSummary {
       address: rc.address,
       type: rc.type,
       kind,
-      before: rc.change.before ?? null,
-      after: rc.change.after ?? null,
+      before: redactSensitive(rc.change.before ?? null, rc.change.before_sensitive),
+      after: redactSensitive(rc.change.after ?? null, rc.change.after_sensitive),
       attributes: kind === 'update' || kind === 'replace' ? attributeChanges(rc) : [],
       ...(rc.action_reason ? { reason: rc.action_reason } : {}),
     });

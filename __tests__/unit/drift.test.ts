@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { DRIFT_MARKER, renderDrift } from '../../drift/markdown';
-import { attributeDrift, managedResourceCount, renderValue, resourceDrift, SENSITIVE } from '../../drift/resource-drift';
+import { attributeDrift, managedResourceCount, renderValue, resourceDrift } from '../../drift/resource-drift';
+import { SENSITIVE } from '../../lib/plan-json';
 import { driftExitCode, type DriftResult, type TenantDrift } from '../../drift/result';
 import type { PlanJson, PlanResourceChange } from '../../lib/plan-json';
 

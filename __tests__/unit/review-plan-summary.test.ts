@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { dataLossRisks } from '../../review/data-loss';
-import type { PlanJson } from '../../lib/plan-json';
+import { SENSITIVE, type PlanJson } from '../../lib/plan-json';
 import { changeKind, isEmptyPlan, summarizePlan } from '../../review/plan-summary';
 
 const fixture = (name: string): PlanJson =>
@@ -102,5 +102,35 @@ describe('attribute changes', () => {
     const s = summarizePlan(plan({ before: { user_data: 'a' }, after: { user_data: long }, after_unknown: {} }));
     expect(s.resources[0].attributes[0].after!.length).toBeLessThanOrEqual(60);
     expect(s.resources[0].attributes[0].after!.endsWith('…')).toBe(true);
+  });
+});
+
+describe('sensitive values never reach the summary', () => {
+  const plan = (change: Record<string, unknown>): PlanJson =>
+    ({ resource_changes: [{ address: 'hcloud_storage_box_subaccount.backup_subaccount', mode: 'managed', type: 'hcloud_storage_box_subaccount', name: 'backup_subaccount', change }] }) as unknown as PlanJson;
+
+  test('fails if a password OpenTofu marks sensitive is shown in an update or in the before/after values', () => {
+    const s = summarizePlan(
+      plan({
+        actions: ['update'],
+        before: { password: 'old-secret-1', labels: { tenant_id: 'acme' }, access_settings: [{ ssh_enabled: true, token: 'tok-old' }] },
+        after: { password: 'new-secret-2', labels: { tenant_id: 'acme', x: '1' }, access_settings: [{ ssh_enabled: true, token: 'tok-new' }] },
+        after_unknown: {},
+        before_sensitive: { password: true, access_settings: [{ token: true }] },
+        after_sensitive: { password: true, access_settings: [{ token: true }] },
+      }),
+    );
+    const text = JSON.stringify(s);
+    for (const secret of ['old-secret-1', 'new-secret-2', 'tok-old', 'tok-new']) expect(text).not.toContain(secret);
+    const attrs = Object.fromEntries(s.resources[0].attributes.map((a) => [a.name, a]));
+    expect(attrs.password).toMatchObject({ before: SENSITIVE, after: SENSITIVE });
+    expect(attrs.labels.after).toContain('"x":"1"');
+    expect(s.resources[0].after).toMatchObject({ password: SENSITIVE, labels: { x: '1' }, access_settings: [{ ssh_enabled: true, token: SENSITIVE }] });
+  });
+
+  test('a wholly sensitive value is hidden whole; an absent one stays absent', () => {
+    const s = summarizePlan(plan({ actions: ['create'], before: null, after: { password: 'p-3', name: 'n' }, after_unknown: {}, after_sensitive: true }));
+    expect(s.resources[0].after).toBe(SENSITIVE);
+    expect(s.resources[0].before).toBeNull();
   });
 });
