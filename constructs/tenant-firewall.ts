@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { Firewall, FirewallRule as HcloudRule } from '../.gen/providers/hcloud/firewall';
 import { firewallName } from '../lib/naming';
+import { terraformLiteral } from '../lib/terraform-literal';
 import type { FirewallRule } from '../lib/tenant/model';
 
 export interface TenantFirewallProps {
@@ -34,7 +35,8 @@ export class TenantFirewall extends Construct {
       protocol: r.protocol,
       port: r.port,
       ...(r.direction === 'in' ? { sourceIps: [...r.cidrs] } : { destinationIps: [...r.cidrs] }),
-      description: r.description,
+      // The tenant file's free text: "${" in it is text, not an OpenTofu template.
+      ...(r.description === undefined ? {} : { description: terraformLiteral(r.description) }),
     }));
     const firewall = new Firewall(this, 'firewall', {
       name: firewallName(props.tenantId),

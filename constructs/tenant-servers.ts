@@ -3,6 +3,7 @@ import { Server } from '../.gen/providers/hcloud/server';
 import { Token, type ITerraformDependable } from './cdk';
 import { tenantLabels, LabelInput } from '../lib/labels';
 import { serverLogicalId } from '../lib/naming';
+import { terraformLiteral } from '../lib/terraform-literal';
 import type { ServerSpec } from '../lib/tenant/model';
 
 export interface TenantServersProps {
@@ -44,7 +45,7 @@ export class TenantServers extends Construct {
       const resource = new Server(this, logicalId, {
         name: spec.name,
         serverType: spec.serverType,
-        image: spec.image,
+        image: terraformLiteral(spec.image),
         location: props.location,
         labels: tenantLabels({ ...props.identity, role: spec.role }),
         sshKeys: [...(props.sshKeys ?? [])],
