@@ -8,7 +8,6 @@ import { firewallSelector, tenantLabels } from '../lib/labels';
 import { serverLogicalId, stackName } from '../lib/naming';
 import { postApplyCommand, serverAddressPlaceholder } from '../lib/post-apply-command';
 import { terraformLiterals } from '../lib/terraform-literal';
-import { dataServer } from '../lib/tenant/jump-host';
 import type { Platform, Tenant } from '../lib/tenant/model';
 import { type Finding, isViolation } from '../isolation/finding';
 import { checkStack, isolationContext, type StackJson, type TenantContext } from '../isolation/synth';
@@ -87,7 +86,8 @@ export class TenantStack extends TerraformStack {
     });
     let volumeId: string | undefined;
     if (tenant.volume) {
-      const attachTo = dataServer(servers.servers.map((s) => ({ name: s.spec.name, id: s.resource.id })), tenant.jumpHost);
+      // On the data server, where roles/tenant_volume mounts it for the data plane.
+      const attachTo = servers.servers.find((s) => s.spec.name === tenant.dataServer)!.resource;
       volumeId = new TenantVolume(this, 'volume', {
         tenantId: tenant.id,
         sizeGb: tenant.volume.sizeGb,

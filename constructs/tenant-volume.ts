@@ -13,7 +13,7 @@ export interface TenantVolumeProps {
   readonly format?: 'ext4' | 'xfs';
   /** Same location as the server it attaches to. */
   readonly location: string;
-  /** Id of the server it is attached to (the tenant's first server that is not its jump host). */
+  /** Id of the server it is attached to: the tenant's data server (Tenant.dataServer). */
   readonly serverId: string;
   /** Identity labels from tenantLabels(). */
   readonly labels: Record<string, string>;
@@ -21,7 +21,7 @@ export interface TenantVolumeProps {
   readonly deleteProtection?: boolean;
 }
 
-/** One data volume, attached to the tenant's first server (not its jump host) and mounted automatically. */
+/** One data volume, attached to the tenant's data server and mounted automatically. */
 export class TenantVolume extends Construct {
   public readonly id: string;
 

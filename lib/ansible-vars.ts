@@ -27,7 +27,7 @@ export interface AnsibleTenantVars {
   tenant_ingress: AnsibleIngressRule[];
   /** The data volume: its filesystem and the server it is attached to (its id comes from the volume_id output). */
   tenant_volume: { enabled: boolean; format: 'ext4' | 'xfs'; server: string };
-  /** The server that runs the tenant's data plane (PostgreSQL, MinIO, Qdrant): the first server of the tenant file's `storage.host` group (by default the first group, which holds the volume). */
+  /** The server that runs the tenant's data plane (PostgreSQL, MinIO, Qdrant) and holds the volume: the first server of the tenant file's `storage.host` group (by default the first server that is not the jump host). */
   tenant_data_server: string;
   /** Offline: the jump host, through which the other servers are reached (ProxyJump); '' when online. */
   tenant_jump_host: string;
@@ -67,7 +67,7 @@ export function ansibleVars(tenant: Tenant, platform: Platform): AnsibleTenantVa
     tenant_cidr: tenant.networkCidr,
     tenant_servers: tenant.servers.map((s) => ({ name: s.name, role: s.role, private_ip: s.privateIp })),
     tenant_ingress: tenant.ingress.map((r) => ({ protocol: r.protocol, ...(r.port ? { port: r.port } : {}), cidrs: [...r.cidrs] })),
-    tenant_volume: { enabled: tenant.volume !== undefined, format: tenant.volume?.format ?? 'ext4', server: tenant.servers[0].name },
+    tenant_volume: { enabled: tenant.volume !== undefined, format: tenant.volume?.format ?? 'ext4', server: tenant.dataServer },
     tenant_data_server: tenant.dataServer,
     tenant_jump_host: tenant.jumpHost ?? '',
     tenant_postgres: { enabled: tenant.storage.postgres, database: databaseName(tenant.id), user: databaseUser(tenant.id) },

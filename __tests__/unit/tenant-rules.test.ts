@@ -8,6 +8,8 @@ import { isRfc1918 } from '../../lib/cidr';
 import { resolveTenant } from '../../lib/tenant/resolve-tenant';
 import { tenantFileSchema } from '../../lib/tenant/schema';
 import { lines, load } from '../fixtures/tenants/check';
+import { ansibleVars } from '../../lib/ansible-vars';
+import { synthTenant } from '../../test-support/fleet';
 
 describe('tenant rules', () => {
   test('fails if the id is not the file name', () => {
@@ -248,9 +250,30 @@ describe('tenant rules', () => {
       ]);
     });
 
-    test('fails if storage.host is not the group holding the volume', () => {
-      expect(lines('rules', 'storage-host-volume.yaml')).toEqual([
-        'rules/storage-host-volume.yaml:10:9: storage.host: server group "db" does not hold the volume, which is attached to the first group "app"; allowed: "app" while the tenant has a volume (or list group "db" first in servers)',
+    test('the volume goes with the data server: storage.host names a group that is not the first one', () => {
+      const r = load('rules', 'storage-host-volume.yaml');
+      expect(r.diagnostics).toEqual([]);
+      const t = r.fleet!.tenants[0];
+      expect({ dataServer: t.dataServer, volume: ansibleVars(t, r.fleet!.platform).tenant_volume.server }).toEqual({
+        dataServer: 'tenant-storage-host-volume-db-1',
+        volume: 'tenant-storage-host-volume-db-1',
+      });
+      const { json } = synthTenant(r.fleet!, t);
+      expect(json.resource.hcloud_volume_attachment.volume_attachment.server_id).toBe('${hcloud_server.server_db_1.id}');
+    });
+
+    test('an offline tenant whose jump host is listed first keeps its data (and volume) on the first other server', () => {
+      const r = load('rules', 'storage-jump-first.yaml');
+      expect(r.diagnostics).toEqual([]);
+      const t = r.fleet!.tenants[0];
+      expect({ jump: t.jumpHost, dataServer: t.dataServer }).toEqual({ jump: 'tenant-storage-jump-first-bastion-1', dataServer: 'tenant-storage-jump-first-gpu-1' });
+      const { json } = synthTenant(r.fleet!, t);
+      expect(json.resource.hcloud_volume_attachment.volume_attachment.server_id).toBe('${hcloud_server.server_gpu_1.id}');
+    });
+
+    test('fails if storage.host names an offline tenant\'s jump host: the data stays off its only public interface', () => {
+      expect(lines('rules', 'storage-host-jump.yaml')).toEqual([
+        'rules/storage-host-jump.yaml:11:9: storage.host: server group "bastion" is the jump host, the offline tenant\'s only server with a public interface; allowed: another server group of this tenant (gpu)',
       ]);
     });
   });

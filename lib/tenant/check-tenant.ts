@@ -154,7 +154,7 @@ function checkDnsRecords(input: TenantFile, dns: Platform['dns'], emit: Emit): v
   });
 }
 
-/** The data server's group: one of the tenant's groups; with a volume, the group the volume is attached to. */
+/** The data server's group (it holds the volume too): one of the tenant's groups, not an offline tenant's jump host. */
 function checkStorageHost(input: TenantFile, emit: Emit): void {
   const host = input.storage.host;
   if (host === undefined) return;
@@ -165,11 +165,11 @@ function checkStorageHost(input: TenantFile, emit: Emit): void {
     emit(['storage', 'host'], `unknown server group "${host}"${hint ? ` (did you mean "${hint}"?)` : ''}; allowed: a server group of this tenant (${[...new Set(names)].join(', ') || 'none defined'})`);
     return;
   }
-  // The volume is attached to the first server (constructs/tenant-stack.ts): a data plane
-  // elsewhere would keep the tenant's data on a root disk while its volume sits unused.
-  const first = input.servers[0]?.name;
-  if (input.volume && first !== undefined && host !== first) {
-    emit(['storage', 'host'], `server group "${host}" does not hold the volume, which is attached to the first group "${first}"; allowed: "${first}" while the tenant has a volume (or list group "${host}" first in servers)`);
+  // The jump host is an offline tenant's one public interface: the data stays off it.
+  const group = input.servers.find((g) => g.name === host);
+  if (input.mode === 'offline' && group !== undefined && groupRole(group) === JUMP_ROLE) {
+    const others = names.filter((n) => n !== host);
+    emit(['storage', 'host'], `server group "${host}" is the jump host, the offline tenant's only server with a public interface; allowed: another server group of this tenant (${others.join(', ') || 'none defined'})`);
   }
 }
 

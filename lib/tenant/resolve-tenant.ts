@@ -11,7 +11,7 @@ import { NETWORK_ZONE_BY_LOCATION } from '../hetzner';
 import { backupHomeDirectory, dnsRecordFqdn, dnsRecordName, FIRST_SERVER_HOST, networkCidr, serverName, subnetCidr } from '../naming';
 import { checkTenant } from './check-tenant';
 import { resolveFirewall } from './firewall-input';
-import { forEachServerGroup, groupRole, JUMP_ROLE } from './jump-host';
+import { dataServer, forEachServerGroup, groupRole, JUMP_ROLE } from './jump-host';
 import type { DnsRecordSpec, Platform, ServerSpec, Tenant } from './model';
 import type { TenantFile } from './schema';
 
@@ -60,8 +60,9 @@ export function tenantDnsRecords(input: Pick<TenantFile, 'id' | 'servers' | 'dns
 export function buildTenant(input: TenantFile, platform: Platform, file: string, firewall = resolveFirewall(input, platform.sources)): Tenant {
   const location = input.location ?? platform.defaults.location;
   const servers = tenantServers(input, platform);
+  const jumpHost = input.mode === 'offline' ? servers.find((s) => s.role === JUMP_ROLE)?.name : undefined;
   // Salvaged input (see salvage.ts) may have lost its groups: no data server then.
-  const dataGroup = input.storage.host ?? servers[0]?.group ?? '';
+  const data = input.storage.host === undefined ? (servers.length ? dataServer(servers, jumpHost) : undefined) : servers.find((s) => s.group === input.storage.host);
   return {
     id: input.id,
     seq: input.seq,
@@ -72,13 +73,13 @@ export function buildTenant(input: TenantFile, platform: Platform, file: string,
     networkCidr: networkCidr(input.seq),
     subnetCidr: subnetCidr(input.seq),
     servers,
-    jumpHost: input.mode === 'offline' ? servers.find((s) => s.role === JUMP_ROLE)?.name : undefined,
+    jumpHost,
     volume: input.volume ? { sizeGb: input.volume.size_gb, format: input.volume.format } : undefined,
     dnsRecords: tenantDnsRecords(input, platform),
     ingress: firewall.ingress.map((r) => r.rule),
     egress: input.mode === 'online' ? firewall.egress.map((r) => r.rule) : [],
-    storage: { ...input.storage, host: dataGroup },
-    dataServer: servers.find((s) => s.group === dataGroup)?.name ?? '',
+    storage: { ...input.storage, host: data?.group ?? '' },
+    dataServer: data?.name ?? '',
     hcloudTokenEnv: input.hcloud_token_env,
     allowDestroy: input.allow_destroy,
     backup: platform.backup && { storageBoxId: platform.backup.storage_box_id, homeDirectory: backupHomeDirectory(input.id), cidrs: platform.backup.addresses },

@@ -116,7 +116,7 @@ export const tenantFileSchema = z
     /** Hetzner location; the network zone follows from it. @default platform `defaults.location` */
     location: location.optional(),
     servers: z.array(serverGroupSchema).min(1).describe('a list of at least one server group (name, role, type, image, count)'),
-    /** One volume attached to the first server. @default no volume */
+    /** One volume, attached to the data server (see storage.host). @default no volume */
     volume: z
       .object({
         size_gb: z.number().int().min(LIMITS.volumeMinGb).max(LIMITS.volumeMaxGb),
@@ -157,8 +157,9 @@ export const tenantFileSchema = z
     storage: z
       .object({
         /**
-         * Server group whose first server runs the tenant's data plane (PostgreSQL, MinIO, Qdrant: roles/tenant_dataplane).
-         * @default the group the volume is attached to, i.e. the first group
+         * Server group whose first server runs the tenant's data plane (PostgreSQL, MinIO, Qdrant: roles/tenant_dataplane)
+         * and holds the volume. Never an offline tenant's jump host.
+         * @default the group of the first server that is not the jump host
          */
         host: z.string().describe("the name of one of this tenant's server groups").optional(),
         /** Database tenant_<id> and role tenant_<id>_user. @default false */
