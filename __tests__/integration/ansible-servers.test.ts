@@ -247,6 +247,19 @@ describe('tenant.yml on a real Debian 12 server (Qdrant: STAND-IN)', () => {
     expect(changedTasks(r.output)).toEqual([]);
   });
 
+  it('fails if the server is unreachable: the run names the tenant, the server and the step, and changes nothing', async () => {
+    // An address in the server's subnet that nothing holds: no login as deploy, none as root.
+    const nobody = lab.serverIp.replace(/\.\d+$/, '.250');
+    const r = await tenantPlay({ ansible_host: nobody, ansible_timeout: 5 });
+    outputs.unreachable = r.output;
+    expect(r.code).not.toBe(0);
+    expect(flat(r.output)).toContain(`tenant ${TENANT}: server ${lab.serverName}: baseline (login): cannot log in as deploy`);
+    expect(flat(r.output)).toContain('Nothing was changed.');
+    expect(changedTasks(r.output)).toEqual([]);
+    // The data plane's play never started on it.
+    expect(r.output).not.toMatch(/TASK \[tenant_volume/);
+  });
+
   it('fails if a data service does not come up: the run stops naming the tenant, the server and the service', async () => {
     // MinIO refuses to start with a root user shorter than 3 characters.
     const r = await tenantPlay({ tenant_dataplane_minio_root_user: 'x', tenant_dataplane_start_timeout: 10 });
