@@ -8,6 +8,8 @@ const os = require('os');
 const toolsDir = process.env.TENANT_TOOLS_DIR || path.join(os.homedir(), '.cache', 'tenant-platform-tools');
 const bin = path.join(toolsDir, 'bin');
 const tofu = path.join(bin, 'tofu');
+/** What cdktf runs: our tofu, with SIGHUP ignored (see tofu-session.sh). */
+const tofuForCdktf = path.join(__dirname, 'tofu-session.sh');
 
 /** `base` with our toolchain first on PATH, our tofu for cdktf and our offline provider mirror. */
 function toolEnv(base = process.env) {
@@ -19,10 +21,10 @@ function toolEnv(base = process.env) {
     // Always ours: an inherited one (often a missing ~/.terraformrc) would send tofu init to the registry.
     TF_CLI_CONFIG_FILE: path.join(toolsDir, 'tofurc'),
     // Always an absolute path to our tofu: @cdktf/commons runs `<binary> version` when loaded.
-    TERRAFORM_BINARY_NAME: tofu,
+    TERRAFORM_BINARY_NAME: tofuForCdktf,
     CHECKPOINT_DISABLE: '1',
   };
 }
 
 Object.assign(process.env, toolEnv(process.env));
-module.exports = { toolsDir, bin, tofu, toolEnv };
+module.exports = { toolsDir, bin, tofu, tofuForCdktf, toolEnv };

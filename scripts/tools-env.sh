@@ -10,6 +10,8 @@ case ":$PATH:" in
 esac
 export PATH
 export TF_CLI_CONFIG_FILE="$TENANT_TOOLS_DIR/tofurc"
-# cdktf must drive OpenTofu, never a terraform binary that happens to be on PATH.
-export TERRAFORM_BINARY_NAME="$TENANT_TOOLS_DIR/bin/tofu"
+export TENANT_TOFU="$TENANT_TOOLS_DIR/bin/tofu"
+# cdktf must drive OpenTofu, never a terraform binary that happens to be on PATH;
+# through tofu-session.sh, so a killed cdktf does not take a running apply with it.
+export TERRAFORM_BINARY_NAME="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/tofu-session.sh"
 export CHECKPOINT_DISABLE=1

@@ -13,7 +13,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 . scripts/tools-env.sh
-[[ -x "$TERRAFORM_BINARY_NAME" ]] || { echo "OpenTofu missing: run npm run tools" >&2; exit 127; }
+[[ -x "$TENANT_TOFU" ]] || { echo "OpenTofu missing: run npm run tools" >&2; exit 127; }
 [[ $(id -u) -eq 0 ]] || { echo "try-local boots real servers (network namespaces, systemd-nspawn) and needs root" >&2; exit 2; }
 
 name=trylocal

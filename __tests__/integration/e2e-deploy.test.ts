@@ -294,12 +294,11 @@ describe('end to end: a deploy killed mid-way', () => {
   beforeAll(async () => {
     const problem = tofuProblem();
     if (problem) throw new Error(problem);
-    // Instant actions here (actionPolls 0), unlike the other e2e runs: cdktf runs tofu on a
-    // pseudo-terminal; when cdktf is killed the terminal hangs up, and tofu (which does not
-    // handle SIGHUP) ends with it, as far as we can see. The first test below passes because its one new server
-    // is recorded within moments of the kill; with actions that take a poll (1.5 s) tofu dies
-    // first and leaves the server untracked, which is the second test's case (seen 2026-12-01).
-    api = await startHcloudApi({ ...E2E_API_OPTIONS, actionPolls: 0, onRequest: (e) => hooks.forEach((h) => h(e)), log: (l) => process.stderr.write(`[hcloud-api] ${l}\n`) });
+    // cdktf runs tofu on a pseudo-terminal; when cdktf is killed the terminal hangs up.
+    // Through scripts/tofu-session.sh tofu ignores the hangup and finishes its apply, even
+    // with actions that take polls (without it, tofu died with cdktf and left the new
+    // server untracked under load: seen 2026-12-01).
+    api = await startHcloudApi({ ...E2E_API_OPTIONS, onRequest: (e) => hooks.forEach((h) => h(e)), log: (l) => process.stderr.write(`[hcloud-api] ${l}\n`) });
     proj = cdktfProject(api.url, 'cdktf-kill-');
     proj.copyTenant('_platform.yaml');
     proj.copyTenant('globex.yaml');

@@ -33,11 +33,30 @@ it('fails if tofu is missing: scripts/with-tools.sh refuses to run cdktf and say
   expect(r.stderr).toContain("Run 'npm run tools'");
 });
 
-it('points cdktf at our tofu by absolute path, even when a terraform binary is on PATH', () => {
+it('points cdktf at our tofu by absolute path (through tofu-session.sh), even when a terraform binary is on PATH', () => {
   const r = spawnSync(process.execPath, ['-e', "require('./scripts/tools-env'); console.log(process.env.TERRAFORM_BINARY_NAME)"], {
     cwd: REPO_ROOT, env: { ...bareEnv, TERRAFORM_BINARY_NAME: 'terraform' }, encoding: 'utf8',
   });
-  expect(r.stdout.trim()).toBe(path.join(empty, 'tools', 'bin', 'tofu'));
+  const session = r.stdout.trim();
+  expect(session).toBe(path.join(REPO_ROOT, 'scripts', 'tofu-session.sh'));
+  expect(fs.readFileSync(session, 'utf8')).toMatch(/\nexec "\$\{TENANT_TOOLS_DIR:-\$HOME\/\.cache\/tenant-platform-tools\}\/bin\/tofu" "\$@"\n/);
+  const sh = spawnSync('bash', ['-c', '. scripts/tools-env.sh; echo "$TERRAFORM_BINARY_NAME"'], { cwd: REPO_ROOT, env: bareEnv, encoding: 'utf8' });
+  expect(sh.stdout.trim()).toBe(session);
+});
+
+it('fails if a hangup stops what tofu-session.sh runs: SIGHUP is ignored, SIGTERM still stops it', () => {
+  // A stand-in tofu that reports its own signal dispositions (SigIgn: bit 1 is SIGHUP, bit 15 SIGTERM).
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tofu-session-'));
+  try {
+    fs.mkdirSync(path.join(dir, 'bin'));
+    fs.writeFileSync(path.join(dir, 'bin', 'tofu'), '#!/bin/sh\ngrep SigIgn /proc/$$/status\n', { mode: 0o755 });
+    const r = spawnSync(path.join(REPO_ROOT, 'scripts', 'tofu-session.sh'), ['version'], { env: { ...bareEnv, TENANT_TOOLS_DIR: dir }, encoding: 'utf8' });
+    const ignored = BigInt(`0x${/SigIgn:\s*([0-9a-f]+)/.exec(r.stdout)![1]}`);
+    expect(ignored & (1n << 0n)).toBe(1n); // SIGHUP (signal 1)
+    expect(ignored & (1n << 14n)).toBe(0n); // SIGTERM (signal 15)
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 it('cdktf.json drives the app through scripts/run.js and names the provider by its OpenTofu registry source', () => {
