@@ -3,8 +3,9 @@
  * `tenant_dataplane` run on the local cloud's servers, which have no way to
  * the download sites: MinIO and mc as `npm run tools` built them, and in
  * Qdrant's place the Qdrant STAND-IN (test-support/qdrant-standin-server.ts,
- * bundled, run by this machine's node), each copied from the control node
- * (`tenant_dataplane_binary_source: control_node`) and pinned by its sha256.
+ * bundled, run by this machine's node), each fetched on the control node
+ * (`tenant_dataplane_download_on: control`), checked against its sha256 and
+ * copied to the server over SSH.
  * Written to ansible/inventory/group_vars/tenant_servers/local-cloud.yml
  * (git-ignored) by the onboarding runbook.
  */
@@ -31,9 +32,10 @@ export function dataplaneVarsYaml(b: DataplaneBinaries): string {
   const pin = (prefix: string, x: LocalBinary) => [`${prefix}_url: ${JSON.stringify(`file://${x.file}`)}`, `${prefix}_checksum: "sha256:${x.sha256}"`];
   return [
     '# Written by `npm run -s local-cloud -- dataplane-vars` for the local cloud: its servers',
-    '# cannot download, so Ansible copies each pinned binary from this control node.',
+    '# reach no download site, so Ansible fetches each pinned binary on this control node',
+    '# (file:// URLs here), checks its sha256 and copies it to the server.',
     '# Qdrant is the Qdrant STAND-IN here, not Qdrant (no Qdrant runs on these machines).',
-    'tenant_dataplane_binary_source: control_node',
+    'tenant_dataplane_download_on: control',
     ...pin('tenant_dataplane_minio', b.minio),
     ...pin('tenant_dataplane_mc', b.mc),
     'tenant_dataplane_qdrant_flavour: standin',
