@@ -138,7 +138,6 @@ describe('onboarding a new tenant on the local cloud, exactly as the runbook say
     fs.writeFileSync(path.join(dir, 'local-cloud.yml'), vars.stdout);
 
     const r = await npm('deploy', ['run', 'deploy', '--', STACK, '--auto-approve'], { POST_APPLY: 'ansible' });
-    fs.writeFileSync('/tmp/onboard-deploy-debug.log', r.stdout + r.stderr); // DEBUG: remove
     expectExit(r, 0);
     expect((await servers()).map((s) => s.name)).toEqual([APP, DB]);
     // The post-apply step ran the real playbook: every host of the tenant without a failure.
