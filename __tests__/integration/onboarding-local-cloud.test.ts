@@ -104,6 +104,7 @@ describe('onboarding a new tenant on the local cloud, exactly as the runbook say
     expectExit(r, 0);
     // The examples hold seq 12, 13 and 14.
     expect(r.stdout).toContain(`created tenants/${ID}.yaml: seq 15 (network 10.15.0.0/16), staging, online, nbg1`);
+    expect(r.stdout).toContain(`next: edit it, then run \`npm run validate -- tenants/${ID}.yaml\``);
     const file = path.join(project.dir, 'tenants', `${ID}.yaml`);
     // The runbook's edit: a data server holding the volume and the stores, and an app server.
     const doc = YAML.parseDocument(fs.readFileSync(file, 'utf8'));
@@ -139,7 +140,11 @@ describe('onboarding a new tenant on the local cloud, exactly as the runbook say
 
     const r = await npm('deploy', ['run', 'deploy', '--', STACK, '--auto-approve'], { POST_APPLY: 'ansible' });
     expectExit(r, 0);
+    expect(r.stderr).toContain('adopt: 1 tenant(s) checked, 0 resource(s) adopted');
+    expect(r.stdout).toMatch(/Apply complete! Resources: 8 added, 0 changed, 0 destroyed\./);
     expect((await servers()).map((s) => s.name)).toEqual([APP, DB]);
+    // The tenant's secrets and their rule, ready to commit (values encrypted).
+    expect(project.git('status', '--porcelain', 'secrets').split('\n').filter(Boolean).sort()).toEqual([' M secrets/.sops.yaml', '?? secrets/tenants/']);
     // The post-apply step ran the real playbook: every host of the tenant without a failure.
     const recap = r.stdout.slice(r.stdout.lastIndexOf('PLAY RECAP'));
     for (const host of [APP, DB, STACK]) expect(recap).toMatch(new RegExp(`${host}\\s+: ok=\\d+\\s+changed=\\d+\\s+unreachable=0\\s+failed=0`));
@@ -160,6 +165,7 @@ describe('onboarding a new tenant on the local cloud, exactly as the runbook say
     expectExit(r, 0);
     expect(r.stdout).toMatch(new RegExp(`^${ID}\\s+(\\d+)\\s+\\1\\s+0\\s+ok$`, 'm'));
     expect(r.stdout).not.toMatch(/cannot SSH in/);
+    expect(r.stdout).toMatch(/PASS: no isolation violation\./);
     expect(r.stdout).toMatch(/PASS: every probe behaved as isolation requires\./);
   });
 
