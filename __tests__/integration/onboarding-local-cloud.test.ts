@@ -100,7 +100,7 @@ afterAll(async () => {
 
 describe('onboarding a new tenant on the local cloud, exactly as the runbook says (Hetzner API and Qdrant: STAND-INs)', () => {
   test('1. npm run tenant:new scaffolds tenants/wayne.yaml with the next free seq; the edited file validates', async () => {
-    const r = await npm('tenant:new', ['run', '-s', 'tenant:new', '--', ID, '--environment', 'staging']);
+    const r = await npm('tenant:new', ['run', 'tenant:new', '--', ID, '--environment', 'staging']);
     expectExit(r, 0);
     // The examples hold seq 12, 13 and 14.
     expect(r.stdout).toContain(`created tenants/${ID}.yaml: seq 15 (network 10.15.0.0/16), staging, online, nbg1`);
@@ -112,13 +112,13 @@ describe('onboarding a new tenant on the local cloud, exactly as the runbook say
     doc.set('volume', { size_gb: 10, format: 'ext4' });
     doc.set('storage', { host: 'db', postgres: true, minio: true, qdrant: { vector_size: 4, distance: 'Cosine' } });
     fs.writeFileSync(file, doc.toString());
-    const v = await npm('validate', ['run', '-s', 'validate', '--', `tenants/${ID}.yaml`]);
+    const v = await npm('validate', ['run', 'validate', '--', `tenants/${ID}.yaml`]);
     expectExit(v, 0);
   });
 
   test("2. npm run plan-review plans only the new tenant: everything created, its monthly cost, no isolation finding", async () => {
     project.commit(`Onboard ${ID}`);
-    const r = await npm('plan-review', ['run', '-s', 'plan-review', '--', '--quiet']);
+    const r = await npm('plan-review', ['run', 'plan-review']);
     expectExit(r, 0);
     const md = fs.readFileSync(path.join(project.dir, 'plan-review.md'), 'utf8');
     const row = new RegExp(`^\\| \`${ID}\` \\| new tenant \\| (\\d+) \\| 0 \\| 0 \\| 0 \\| 0\\.00 → (\\d+\\.\\d\\d) \\| \\+\\2 \\|$`, 'm').exec(md);
@@ -161,7 +161,7 @@ describe('onboarding a new tenant on the local cloud, exactly as the runbook say
   });
 
   test('4. npm run verify -- wayne --probe passes: the live rules hold and every probe from inside and outside behaves', async () => {
-    const r = await npm('verify --probe', ['run', '-s', 'verify', '--', ID, '--probe']);
+    const r = await npm('verify --probe', ['run', 'verify', '--', ID, '--probe']);
     expectExit(r, 0);
     expect(r.stdout).toMatch(new RegExp(`^${ID}\\s+(\\d+)\\s+\\1\\s+0\\s+ok$`, 'm'));
     expect(r.stdout).not.toMatch(/cannot SSH in/);
