@@ -24,6 +24,7 @@
  * arguments, environment and output streams, so all of this is testable here.
  */
 import * as path from 'path';
+import { DEPLOY_USER } from '../lib/ansible-inventory';
 import { didYouMean, redactSecrets } from '../lib/diagnostics';
 import { DEFAULT_TIMEOUT_MS, HcloudClient } from '../verify/client';
 import { projectsToRead } from '../verify/projects';
@@ -163,7 +164,7 @@ export async function verifyCommand(argv: readonly string[], io: VerifyIo): Prom
     ...(outsideNetns ? [] : ['inbound ports were not probed: no outside source (set PROBE_OUTSIDE_NETNS, e.g. from `npm run local-cloud -- up`)']),
     ...fleet.tenants.filter((t) => t.hcloudTokenEnv && (!scope.length || scope.includes(t.id))).map((t) => `${t.id} runs in its own project and was not probed`),
   ];
-  const judgement = judge(plan.probes, await runProbes(plan.probes, { sshKeyFile: sshKey!, outsideNetns }));
+  const judgement = judge(plan.probes, await runProbes(plan.probes, { sshKeyFile: sshKey!, outsideNetns, sshUsers: [DEPLOY_USER, fleet.platform.ansible.user] }));
   if (args.json) {
     const probes = { ...judgement, unchecked: judgement.unchecked.map((u) => ({ id: u.probe.id, tenant: u.probe.tenant, why: u.why })), notes };
     io.stdout(`${JSON.stringify({ ...JSON.parse(formatJson(result, endpoint)), probes }, null, 2)}\n`);

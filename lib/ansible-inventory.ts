@@ -26,6 +26,13 @@ import { ansibleGroup, inventoryHost } from './naming';
 /** Where the control node's private key comes from unless a file is given: what `npm run local-cloud -- up` exports, and what `npm run verify -- --probe` reads. */
 export const SSH_KEY_FILE_ENV = 'HCLOUD_SSH_KEY_FILE';
 
+/**
+ * The user the baseline role makes and admits alone once it has run
+ * (`baseline_deploy_user`, ansible/roles/baseline/defaults/main.yml): whoever
+ * logs in to a hardened server, such as `verify --probe`, logs in as it.
+ */
+export const DEPLOY_USER = 'deploy';
+
 export interface TenantInventoryOptions {
   /** Variables added to every tenant host (they win over the tenant's). @default none */
   readonly hostVars?: Readonly<Record<string, unknown>>;

@@ -13,20 +13,26 @@
  *           process and file it made; nothing running is not an error.
  *           --all: every local cloud on this host.
  *   status  says whether it runs, and prints its lines.
+ *   dataplane-vars
+ *           prints the Ansible settings for the data plane on its servers
+ *           (local-cloud/dataplane-vars.ts): MinIO and mc from the toolchain
+ *           and the Qdrant STAND-IN, copied from the control node.
  *
  * Everything of instance <name> lives in /var/tmp/hetzner-local-cloud/<name>
  * (LOCAL_CLOUD_HOME overrides the parent) and is removed by `down`.
  */
 import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { DEFAULT_DATA_ROOT } from './machines/machine-layer';
 import { repoRoot } from './machines/rootfs';
 import { sweepInstance } from './machines/sweep';
 import { cloudNames, INSTANCE_NAME } from './network/names';
 import { trySh } from './machines/command';
+import { dataplaneVarsYaml, localDataplaneBinaries } from './dataplane-vars';
 
-const USAGE = 'usage: npm run local-cloud -- up|down|status [--name local] [--tenants tenants] [--port 0] [--all]';
+const USAGE = 'usage: npm run local-cloud -- up|down|status|dataplane-vars [--name local] [--tenants tenants] [--port 0] [--all]';
 
 function arg(argv: readonly string[], name: string): string | undefined {
   const i = argv.indexOf(`--${name}`);
@@ -194,7 +200,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`--name "${name}" is not allowed; allowed: a lowercase letter, then up to 11 lowercase letters or digits\n`);
     return 2;
   }
-  if (process.getuid?.() !== 0 && command !== 'status') {
+  if (process.getuid?.() !== 0 && command !== 'status' && command !== 'dataplane-vars') {
     process.stderr.write('the local cloud needs root (network namespaces, mounts, systemd-nspawn)\n');
     return 2;
   }
@@ -219,6 +225,16 @@ async function main(argv: readonly string[]): Promise<number> {
       }
       process.stderr.write(`local cloud "${name}" is not running\n`);
       return 1;
+    }
+    case 'dataplane-vars': {
+      if (!alive(daemonPid(h))) {
+        process.stderr.write(`local cloud "${name}" is not running; start it first: npm run local-cloud -- up\n`);
+        return 1;
+      }
+      const tools = process.env.TENANT_TOOLS_DIR || path.join(os.homedir(), '.cache', 'tenant-platform-tools');
+      const binaries = await localDataplaneBinaries(repoRoot()!, tools, path.join(h.dir, 'dataplane'));
+      process.stdout.write(dataplaneVarsYaml(binaries));
+      return 0;
     }
     default:
       process.stderr.write(`${USAGE}\n`);

@@ -41,6 +41,7 @@ import { BootError, Machine } from './machine';
 import { defaultRootfs, rootfsProblem } from './rootfs';
 import { sweepInstance } from './sweep';
 import { claimSlot, releaseSlot, slotOf } from './slots';
+import { raiseHostLimits } from './host-limits';
 import { StorageBoxHost } from '../storage-boxes/storage-box-host';
 
 export interface MachineOptions {
@@ -114,6 +115,7 @@ export class MachineLayer {
     for (const [cmd, pkg] of [['systemd-nspawn', 'systemd-container'], ['nft', 'nftables'], ['ip', 'iproute2'], ['losetup', 'mount'], ['ssh-keygen', 'openssh-client']]) {
       if ((await trySh(cmd, ['--version'])).code === 127) throw new Error(`${cmd} is not installed (Debian package ${pkg}); run \`npm run tools\``);
     }
+    raiseHostLimits(opts.log ?? ((l) => process.stderr.write(`[local-cloud machines] ${l}\n`)));
     const name = opts.name ?? 'local';
     const names = cloudNames(name);
     const dataDir = opts.dataDir ?? path.join(DEFAULT_DATA_ROOT, name, 'machines');

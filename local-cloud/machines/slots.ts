@@ -37,10 +37,29 @@ export function slotOf(instance: string): number | undefined {
   return undefined;
 }
 
+/**
+ * Whether the host routes the slot's public IPv4 range (100.(64+slot).0.0/16,
+ * network/address-plan.ts) already: another instance holds it without a claim
+ * file (its claim was lost), and taking the slot would fail on "File exists".
+ */
+function slotRouted(slot: number): boolean {
+  // /proc/net/route: destination and mask in hex, in host (little-endian) byte order.
+  const dest = (((64 + slot) << 8) | 100).toString(16).toUpperCase().padStart(8, '0');
+  try {
+    return fs.readFileSync('/proc/net/route', 'utf8').split('\n').some((l) => {
+      const f = l.split('\t');
+      return f[1] === dest && f[7] === '0000FFFF';
+    });
+  } catch {
+    return false;
+  }
+}
+
 export function claimSlot(instance: string, pid = process.pid): number {
   fs.mkdirSync(RUN_DIR, { recursive: true });
   for (let i = 0; i < MAX_SLOTS; i++) {
     const file = slotFile(i);
+    if (slotOf(instance) !== i && slotRouted(i)) continue;
     try {
       fs.writeFileSync(file, `${pid} ${instance}\n`, { flag: 'wx' });
       return i;
@@ -48,7 +67,8 @@ export function claimSlot(instance: string, pid = process.pid): number {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
     const [owner, name] = fs.readFileSync(file, 'utf8').trim().split(' ');
-    if (name === instance || !alive(Number(owner))) {
+    // An empty claim is being written by its owner right now: not stale.
+    if (name === instance || (Number(owner) > 0 && !alive(Number(owner)))) {
       // Stale (or our own from a crashed run of the same instance): take it over.
       fs.rmSync(file, { force: true });
       try {

@@ -17,6 +17,12 @@ export interface ProbeRunOptions {
   readonly outsideNetns?: string;
   /** How long a probe waits for an answer, in seconds. @default 2 */
   readonly timeoutS?: number;
+  /**
+   * The users to log in as, tried in this order while the server refuses the
+   * key (a server hardened by the baseline role admits only its deploy user,
+   * a new one only root). @default ['root']
+   */
+  readonly sshUsers?: readonly string[];
 }
 
 type Wire = { id: string; protocol: string; address: string; port?: number; source?: string };
@@ -79,7 +85,11 @@ export async function runProbes(probes: readonly Probe[], opts: ProbeRunOptions)
         return;
       }
       const from = group[0].from as Extract<Probe['from'], { type: 'server' }>;
-      const r = await ssh({ host: from.sshHost, keyFile: opts.sshKeyFile, jump: from.via }, `python3 - ${payload} ${timeout}`, PROBER_PY, 120_000);
+      let r = { code: 255, stdout: '', stderr: 'no SSH user to log in as' };
+      for (const user of opts.sshUsers ?? ['root']) {
+        r = await ssh({ host: from.sshHost, keyFile: opts.sshKeyFile, jump: from.via, user }, `python3 - ${payload} ${timeout}`, PROBER_PY, 120_000);
+        if (!(r.code === 255 && /Permission denied/.test(r.stderr))) break;
+      }
       record(group, r.code, r.stdout, r.stderr, `ssh ${from.server} (${from.sshHost}${from.via ? ` via ${from.via}` : ''})`);
     }),
   );
