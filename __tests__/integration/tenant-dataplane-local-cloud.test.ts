@@ -142,6 +142,24 @@ describe('tenant data planes on the local cloud\'s real servers after POST_APPLY
   const tenantPlaybook = (id: string) =>
     run('ansible-playbook', ['playbooks/tenant.yml', '-e', `tenant=${id}`], { cwd: dp.ansibleDir, env: { ...toolsEnv(), ...proj.env, ...dp.env }, timeoutMs: 20 * 60_000 });
 
+  /**
+   * `POST_APPLY=ansible npm run deploy` of `ids`; returns the Ansible runs from its log (one per tenant).
+   * Throws with the failures, the deploy's output kept for the leak check.
+   */
+  const deployWithAnsible = async (ids: readonly string[], what: string) => {
+    const log = path.join(work, `deploy-${ids.join('-')}-ansible.log`);
+    const started = Date.now();
+    const r = await proj.deploy([...ids.map((id) => `tenant-${id}`), '--auto-approve'], { env: { POST_APPLY: 'ansible', ANSIBLE_LOG_PATH: log, ...dp.env } });
+    timing(what, Date.now() - started);
+    const runs = fs.existsSync(log) ? ansibleLogRuns(log) : [];
+    outputs[`deploy-${ids.join('-')}`] = r.stdout + r.stderr;
+    runs.forEach((text, i) => (outputs[`deploy-${ids.join('-')}-ansible-${i}`] = text));
+    if (r.code !== 0) throw new Error(`${what}: exit ${r.code}\n${runs.map((t) => failures(t)).join('\n')}\n--- stdout ---\n${r.stdout.slice(-6000)}\n--- stderr ---\n${r.stderr.slice(-3000)}`);
+    return runs;
+  };
+  /** The PLAY RECAP of the run (of `runs`) that configured `id`'s data server. */
+  const recapOf = (runs: readonly string[], id: string) => parseRecap(runs.find((t) => new RegExp(`^${data(id)}\\s*: ok=`, 'm').test(t)) ?? '');
+
   beforeAll(async () => {
     const problem = tofuProblem() ?? machinesProblem();
     if (problem) throw new Error(problem);
@@ -167,18 +185,10 @@ describe('tenant data planes on the local cloud\'s real servers after POST_APPLY
   });
 
   test('POST_APPLY=ansible npm run deploy runs the real tenant.yml: every host ok, each tenant\'s SOPS file holds its store credentials', async () => {
-    const started = Date.now();
-    const log = path.join(work, 'deploy-ansible.log');
-    const r = await proj.deploy([`tenant-${A}`, `tenant-${B}`, '--auto-approve'], { env: { POST_APPLY: 'ansible', ANSIBLE_LOG_PATH: log, ...dp.env } });
-    timing('deploy of two tenants with POST_APPLY=ansible (apply + tenant.yml)', Date.now() - started);
-    const runs = fs.existsSync(log) ? ansibleLogRuns(log) : [];
-    outputs.deploy = r.stdout + r.stderr;
-    runs.forEach((text, i) => (outputs[`deploy-ansible-${i}`] = text));
-    if (r.code !== 0) throw new Error(`npm run deploy with POST_APPLY=ansible: exit ${r.code}\n${runs.map((t) => failures(t)).join('\n')}\n--- stdout ---\n${r.stdout.slice(-6000)}\n--- stderr ---\n${r.stderr.slice(-3000)}`);
+    const runs = await deployWithAnsible([A, B], 'deploy of two tenants with POST_APPLY=ansible (apply + tenant.yml)');
     expect(runs).toHaveLength(2);
     for (const id of [A, B]) {
-      const out = runs.find((t) => new RegExp(`^${data(id)}\\s*: ok=`, 'm').test(t)) ?? '';
-      recaps[id] = parseRecap(out);
+      recaps[id] = recapOf(runs, id);
       expect({ id, hosts: Object.keys(recaps[id]).sort() }).toEqual({ id, hosts: ['localhost', app(id), data(id), `tenant-${id}`].sort() });
       for (const [host, rc] of Object.entries(recaps[id])) expect({ host, failed: rc.failed, unreachable: rc.unreachable }).toEqual({ host, failed: 0, unreachable: 0 });
       expect(recaps[id][data(id)].changed).toBeGreaterThan(10);
@@ -316,15 +326,8 @@ describe('tenant data planes on the local cloud\'s real servers after POST_APPLY
 
   test('the offline tenant (initech) gets its data plane through its jump host: MinIO and the Qdrant STAND-IN answer inside its network; its servers have no default route', async () => {
     proj.copyTenant(`${OFFLINE}.yaml`);
-    const log = path.join(work, 'deploy-offline-ansible.log');
-    const started = Date.now();
-    const r = await proj.deploy([`tenant-${OFFLINE}`, '--auto-approve'], { env: { POST_APPLY: 'ansible', ANSIBLE_LOG_PATH: log, ...dp.env } });
-    timing('deploy of the offline tenant with POST_APPLY=ansible (apply + tenant.yml through the jump host)', Date.now() - started);
-    const runs = fs.existsSync(log) ? ansibleLogRuns(log) : [];
-    outputs.offline = r.stdout + r.stderr;
-    runs.forEach((text, i) => (outputs[`offline-ansible-${i}`] = text));
-    if (r.code !== 0) throw new Error(`npm run deploy tenant-${OFFLINE} with POST_APPLY=ansible: exit ${r.code}\n${runs.map((t) => failures(t)).join('\n')}\n--- stdout ---\n${r.stdout.slice(-6000)}\n--- stderr ---\n${r.stderr.slice(-3000)}`);
-    const recap = parseRecap(runs.find((t) => new RegExp(`^${data(OFFLINE)}\\s*: ok=`, 'm').test(t)) ?? '');
+    const runs = await deployWithAnsible([OFFLINE], 'deploy of the offline tenant with POST_APPLY=ansible (apply + tenant.yml through the jump host)');
+    const recap = recapOf(runs, OFFLINE);
     expect(Object.keys(recap).sort()).toEqual(['localhost', ...OFFLINE_SERVERS, `tenant-${OFFLINE}`].sort());
     for (const [host, rc] of Object.entries(recap)) expect({ host, failed: rc.failed, unreachable: rc.unreachable }).toEqual({ host, failed: 0, unreachable: 0 });
     secrets[OFFLINE] = await readSecrets(OFFLINE);
