@@ -18,12 +18,12 @@
  * (bundled from test-support/qdrant-standin-server.ts) with the node that
  * runs it. cleanup() removes everything, whatever state it is in.
  */
-import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { AnsibleWorld, createAnsibleWorld, FixtureTenant } from './ansible-fixture';
-import { run, RunResult, runOk, tempDir, toolsEnv, which } from './ansible-proc';
-import { PlaybookOptions, PlaybookRun, REPO_ROOT, runPlaybook } from './ansible-run';
+import { run, RunResult, runOk, tempDir, toolsEnv } from './ansible-proc';
+import { PlaybookOptions, PlaybookRun, runPlaybook } from './ansible-run';
+import { buildDataplaneMirror, dataplaneBinaryVars } from './dataplane-binaries';
 import { defaultRootfs, rootfsProblem } from '../local-cloud/machines/rootfs';
 import { TestServer } from './test-server';
 
@@ -61,20 +61,6 @@ export interface ServerLab {
   /** ssh from a namespace of the lab to the server (batch mode, no agent). */
   ssh(from: LabNamespace, user: string, command: string, extra?: readonly string[]): Promise<RunResult>;
   cleanup(): Promise<void>;
-}
-
-const sha256 = (file: string) => new Promise<string>((resolve, reject) => {
-  const h = createHash('sha256');
-  fs.createReadStream(file).on('data', (d) => h.update(d)).on('error', reject).on('end', () => resolve(h.digest('hex')));
-});
-
-/** Hard-links `src` into the mirror (same filesystem), else copies it. */
-function mirrorFile(src: string, dest: string): void {
-  try {
-    fs.linkSync(src, dest);
-  } catch {
-    fs.copyFileSync(src, dest);
-  }
 }
 
 export async function createServerLab(tenant: FixtureTenant): Promise<ServerLab> {
@@ -156,17 +142,7 @@ export async function createServerLab(tenant: FixtureTenant): Promise<ServerLab>
     // The mirror the pinned binaries come from.
     const mirror = path.join(scratch, 'mirror');
     fs.mkdirSync(mirror);
-    const tools = path.join(toolsEnv().TENANT_TOOLS_DIR!, 'bin');
-    for (const b of ['minio', 'mc']) {
-      if (!fs.existsSync(path.join(tools, b))) throw new Error(`${b} not found in ${tools}: run npm run tools`);
-      mirrorFile(path.join(tools, b), path.join(mirror, b));
-    }
-    mirrorFile(which('node') ?? process.execPath, path.join(mirror, 'node'));
-    await runOk(path.join(REPO_ROOT, 'node_modules/.bin/esbuild'), [
-      '--bundle', '--platform=node', '--target=node18', '--log-level=warning',
-      `--outfile=${path.join(mirror, 'qdrant-standin.js')}`, path.join(REPO_ROOT, 'test-support/qdrant-standin-server.ts'),
-    ]);
-    const checksum = async (f: string) => `sha256:${await sha256(path.join(mirror, f))}`;
+    const sums = await buildDataplaneMirror(mirror);
 
     const server = new TestServer({
       name: serverName,
@@ -201,15 +177,7 @@ export async function createServerLab(tenant: FixtureTenant): Promise<ServerLab>
       ...vars,
       tenant_secrets_root: world.secretsRoot,
       tenant_volume_id: VOLUMES.directory,
-      tenant_dataplane_minio_url: 'file:///opt/mirror/minio',
-      tenant_dataplane_minio_checksum: await checksum('minio'),
-      tenant_dataplane_mc_url: 'file:///opt/mirror/mc',
-      tenant_dataplane_mc_checksum: await checksum('mc'),
-      tenant_dataplane_qdrant_flavour: 'standin',
-      tenant_dataplane_qdrant_standin_url: 'file:///opt/mirror/qdrant-standin.js',
-      tenant_dataplane_qdrant_standin_checksum: await checksum('qdrant-standin.js'),
-      tenant_dataplane_qdrant_standin_node_url: 'file:///opt/mirror/node',
-      tenant_dataplane_qdrant_standin_node_checksum: await checksum('node'),
+      ...dataplaneBinaryVars('file:///opt/mirror', sums),
     };
     const group = `tenant_${vars.tenant_id.replace(/-/g, '_')}`;
     const inventory = path.join(world.root, 'inventory.yml');

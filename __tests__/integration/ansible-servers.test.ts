@@ -15,7 +15,9 @@
  * (the local cloud's fallback form): systemd ignores fstab entries for block
  * devices inside a container, so a block-device volume could not come back
  * after the reboot test. The block-device path (format only when empty, a
- * foreign filesystem stops the run) is tested on loop devices.
+ * foreign filesystem stops the run) is tested on loop devices; a block-device
+ * volume across a reboot is tested on the local cloud, which mounts fstab's
+ * volume lines at boot (tenant-dataplane-local-cloud.test.ts).
  *
  * Needs root, systemd-nspawn and the toolchain with the local cloud's root
  * filesystem (npm run tools), which carries every package the roles install.

@@ -34,6 +34,7 @@ import {
 } from '../network/fabric';
 import { CloudNames, cloudNames } from '../network/names';
 import type { ApiState } from '../state';
+import { bootMounts } from '../volumes/boot-mounts';
 import { loopDetach, plugIntoMachine, unplugFromMachine, VolumeDisks } from '../volumes/volume-disks';
 import { nft, trySh } from './command';
 import { DesiredServer, DesiredWorld, desiredWorld } from './desired';
@@ -80,6 +81,8 @@ interface LiveServer {
   firewall?: string;
   /** Volumes plugged in while it runs: id -> loop device and device name. */
   readonly volumes: Map<number, { loop: string; dev: string }>;
+  /** Volumes its fstab mounted at boot: id -> the loop device, the host mounts and where they are bound in the server. */
+  readonly bootMounts: Map<number, { loop: string; hostDirs: string[]; targets: string[] }>;
 }
 
 export const DEFAULT_DATA_ROOT = '/var/tmp/hetzner-local-cloud';
@@ -232,7 +235,13 @@ export class MachineLayer {
       if (s.running && !live.machine.running) boots.push(s);
       if (!s.running && live.machine.running) await this.powerOff(live);
     }
-    const results = await Promise.allSettled(boots.map((s) => this.servers.get(s.id)!.machine.boot(s.name, this.opts.bootTimeoutMs ?? 60_000)));
+    const results = await Promise.allSettled(
+      boots.map(async (s) => {
+        const live = this.servers.get(s.id)!;
+        const binds = await this.mountAtBoot(live, want.volumes.filter((v) => v.serverId === s.id).map((v) => v.id));
+        await live.machine.boot(s.name, this.opts.bootTimeoutMs ?? 60_000, binds);
+      }),
+    );
     const failures: string[] = [];
     for (const [i, r] of results.entries()) {
       if (r.status === 'fulfilled') continue;
@@ -284,7 +293,7 @@ export class MachineLayer {
     }
     const ns = this.names.server(s.id);
     const machine = new Machine({ id: s.id, machineName: this.names.machine(s.id), netns: ns, dir: path.join(this.dataDir, 'servers', String(s.id)), rootfs: this.rootfs });
-    const live: LiveServer = { id: s.id, ns, machine, privateNets: new Map(), volumes: new Map() };
+    const live: LiveServer = { id: s.id, ns, machine, privateNets: new Map(), volumes: new Map(), bootMounts: new Map() };
     try {
       await addNamespace(ns);
       this.servers.set(s.id, live);
@@ -325,8 +334,42 @@ export class MachineLayer {
   }
 
   private async powerOff(live: LiveServer): Promise<void> {
-    for (const id of [...live.volumes.keys()]) await this.unplug(live, id);
+    for (const id of new Set([...live.volumes.keys(), ...live.bootMounts.keys()])) await this.unplug(live, id);
     await live.machine.stop();
+  }
+
+  /**
+   * Does at boot what systemd does on a Hetzner server with the volume attached:
+   * mounts the server's fstab lines for its volumes (boot-mounts.ts), here on
+   * the host, bound into the server before its systemd starts, so services
+   * that wait for the mount (RequiresMountsFor) find their data. A line that
+   * cannot be mounted is skipped with a log line, as `nofail` boots on.
+   */
+  private async mountAtBoot(live: LiveServer, volumeIds: readonly number[]): Promise<{ host: string; machine: string }[]> {
+    if (!volumeIds.length) return [];
+    const fstab = path.join(live.machine.root, 'etc', 'fstab');
+    // The server's own file, read from the host: never follow a link it made.
+    if (!fs.existsSync(fstab) || !fs.lstatSync(fstab).isFile()) return [];
+    const binds: { host: string; machine: string }[] = [];
+    for (const m of bootMounts(fs.readFileSync(fstab, 'utf8'), volumeIds)) {
+      let held = live.bootMounts.get(m.volumeId);
+      if (!held) {
+        held = { loop: await this.disks.loopAttach(m.volumeId), hostDirs: [], targets: [] };
+        live.bootMounts.set(m.volumeId, held);
+      }
+      const dir = path.join(this.dataDir, 'volume-mounts', `${live.id}-${m.volumeId}-${held.hostDirs.length}`);
+      fs.mkdirSync(dir, { recursive: true });
+      const r = await trySh('mount', [...(m.fstype === 'auto' ? [] : ['-t', m.fstype]), '-o', m.options, held.loop, dir]);
+      if (r.code !== 0) {
+        this.log(`server ${live.id}: fstab mount of volume ${m.volumeId} at ${m.target} failed, skipped: ${r.stderr.trim()}`);
+        fs.rmSync(dir, { recursive: true, force: true });
+        continue;
+      }
+      held.hostDirs.push(dir);
+      held.targets.push(m.target);
+      binds.push({ host: dir, machine: m.target });
+    }
+    return binds;
   }
 
   private async destroyServer(live: LiveServer): Promise<void> {
@@ -354,11 +397,12 @@ export class MachineLayer {
     if (!leader) throw new ApiError('server_error', `server ${live.id} is not running; cannot plug in volume ${volumeId}`, {}, 500);
     const used = new Set([...live.volumes.values()].map((x) => x.dev));
     const dev = 'bcdefghijklmnopq'.split('').map((c) => `sd${c}`).find((d) => !used.has(d))!;
-    const loop = await this.disks.loopAttach(volumeId);
+    // The loop device its fstab mount already uses, so the device in the server is the mounted one.
+    const loop = live.bootMounts.get(volumeId)?.loop ?? (await this.disks.loopAttach(volumeId));
     try {
       await plugIntoMachine(leader, volumeId, loop, dev, this.automount.has(volumeId));
     } catch (e) {
-      await loopDetach(loop);
+      if (!live.bootMounts.has(volumeId)) await loopDetach(loop);
       throw new ApiError('server_error', `cannot attach volume ${volumeId} to server ${live.id}: ${(e as Error).message}`, {}, 500);
     }
     live.volumes.set(volumeId, { loop, dev });
@@ -366,10 +410,18 @@ export class MachineLayer {
 
   private async unplug(live: LiveServer, volumeId: number): Promise<void> {
     const v = live.volumes.get(volumeId);
-    if (!v) return;
+    const held = live.bootMounts.get(volumeId);
+    if (!v && !held) return;
     const leader = live.machine.leaderPid();
-    if (leader) await unplugFromMachine(leader, volumeId, v.dev).catch((e) => this.log(`unplugging volume ${volumeId}: ${(e as Error).message}`));
-    await loopDetach(v.loop);
+    if (leader) {
+      await unplugFromMachine(leader, volumeId, v?.dev, held?.targets ?? []).catch((e) => this.log(`unplugging volume ${volumeId}: ${(e as Error).message}`));
+    }
+    for (const dir of held?.hostDirs ?? []) {
+      await trySh('umount', ['-l', dir]);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    await loopDetach(v?.loop ?? held!.loop);
     live.volumes.delete(volumeId);
+    live.bootMounts.delete(volumeId);
   }
 }

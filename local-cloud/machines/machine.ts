@@ -90,8 +90,11 @@ export class Machine {
     await sh('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `root@${input.name}`, '-f', key]);
   }
 
-  /** Boots the container and waits until sshd answers inside the server; throws BootError with the console's last lines. */
-  async boot(name: string, timeoutMs: number): Promise<void> {
+  /**
+   * Boots the container and waits until sshd answers inside the server; throws BootError with the console's last lines.
+   * `binds`: host directories mounted in the server before its systemd starts (volumes its fstab mounts at boot).
+   */
+  async boot(name: string, timeoutMs: number, binds: readonly { host: string; machine: string }[] = []): Promise<void> {
     if (this.running) return;
     const log = path.join(this.spec.dir, 'console.log');
     const out = fs.openSync(log, 'w');
@@ -114,6 +117,7 @@ export class Machine {
         '--timezone=off',
         '--link-journal=no',
         '--console=pipe',
+        ...binds.map((b) => `--bind=${b.host}:${b.machine}`),
       ],
       { stdio: ['ignore', out, out], detached: true },
     );

@@ -90,8 +90,11 @@ export async function plugIntoMachine(leaderPid: number, volumeId: number, loopD
   await inMachine(leaderPid, steps.join(' && '));
 }
 
-/** Unmounts (when mounted) and removes the device from the running machine. */
-export async function unplugFromMachine(leaderPid: number, volumeId: number, devName: string): Promise<void> {
-  const m = mountPath(volumeId);
-  await inMachine(leaderPid, `if grep -qs " ${m} " /proc/self/mounts; then umount ${m} || umount -l ${m}; fi; rm -f ${byIdPath(volumeId)} /dev/${devName}`);
+/**
+ * Unmounts (when mounted) the automount path and `targets` (the boot-time fstab
+ * mounts, plain paths: boot-mounts.ts) and removes the device from the running machine.
+ */
+export async function unplugFromMachine(leaderPid: number, volumeId: number, devName: string | undefined, targets: readonly string[] = []): Promise<void> {
+  const umounts = [mountPath(volumeId), ...targets].map((m) => `if grep -qs " ${m} " /proc/self/mounts; then umount ${m} || umount -l ${m}; fi`);
+  await inMachine(leaderPid, [...umounts, `rm -f ${byIdPath(volumeId)}${devName ? ` /dev/${devName}` : ''}`].join('; '));
 }
