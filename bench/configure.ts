@@ -73,7 +73,13 @@ async function measure(what: string, lab: FleetLab): Promise<string[]> {
       `  tasks per host in the no-change run (ok/skipped): ${tasksPerHost(second)}`,
     );
   }
-  for (const r of [first, second]) if (r && r.code !== 0) lines.push(`  a run FAILED:\n${failures(r.output)}`);
+  for (const r of [first, second]) {
+    if (!r || r.code === 0) continue;
+    // The whole output (tasks that touch secrets carry no_log) outlives the lab, for reading.
+    const log = path.join(os.tmpdir(), `bench-configure-${Date.now()}.log`);
+    fs.writeFileSync(log, r.output, { mode: 0o600 });
+    lines.push(`  a run FAILED (whole output: ${log}):\n${failures(r.output)}`);
+  }
   return lines;
 }
 
