@@ -26,6 +26,16 @@ import { createFleetLab, FleetLab } from '../test-support/fleet-lab';
 import { defaultRootfs, rootfsProblem } from '../local-cloud/machines/rootfs';
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/**
+ * CPU seconds used so far by this process's finished children (cutime and
+ * cstime of /proc/self/stat): the control node's share of a playbook run,
+ * which moves much less with the machine's load than the wall time does.
+ */
+function childCpuSeconds(): number {
+  const fields = fs.readFileSync('/proc/self/stat', 'utf8').replace(/^.*\) /s, '').split(' ');
+  return (Number(fields[13]) + Number(fields[14])) / 100;
+}
 const load = () => os.loadavg()[0].toFixed(1);
 
 /** The 10 generated tenants: one data server each (group db), a volume, PostgreSQL, MinIO and a collection. */
@@ -55,20 +65,24 @@ function changedHosts(r: PlaybookRun): string {
 async function measure(what: string, lab: FleetLab): Promise<string[]> {
   const loadBefore = load();
   // A fresh ControlPath directory per run: no connection left open by the run before.
-  const run = (n: number) => {
+  const cpu: number[] = [];
+  const run = async (n: number) => {
     const cp = path.join(lab.world.workDir, `cp-${n}`);
     fs.mkdirSync(cp, { recursive: true });
-    return lab.play('playbooks/site.yml', { env: { ANSIBLE_SSH_CONTROL_PATH_DIR: cp }, timeoutMs: 1_800_000 });
+    const before = childCpuSeconds();
+    const r = await lab.play('playbooks/site.yml', { env: { ANSIBLE_SSH_CONTROL_PATH_DIR: cp }, timeoutMs: 1_800_000 });
+    cpu.push(childCpuSeconds() - before);
+    return r;
   };
   const first = await run(1);
   const second = first.code === 0 ? await run(2) : undefined;
   const lines = [
     `${what}: ${Object.keys(first.recap).length} hosts (${lab.servers.length} servers)`,
-    `  first run:     ${seconds(first.durationMs)} (exit ${first.code})`,
+    `  first run:     ${seconds(first.durationMs)} (exit ${first.code}; control node CPU ${cpu[0].toFixed(1)} s)`,
   ];
   if (second) {
     lines.push(
-      `  no-change run: ${seconds(second.durationMs)} (exit ${second.code}; ${changedHosts(second)})`,
+      `  no-change run: ${seconds(second.durationMs)} (exit ${second.code}; control node CPU ${cpu[1].toFixed(1)} s; ${changedHosts(second)})`,
       `  no-change / first: ${(second.durationMs / first.durationMs).toFixed(2)}; load average ${loadBefore} before, ${load()} after, ${os.cpus().length} cores`,
       `  tasks per host in the no-change run (ok/skipped): ${tasksPerHost(second)}`,
     );
