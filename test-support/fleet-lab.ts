@@ -25,6 +25,7 @@ import { PlaybookOptions, PlaybookRun, runPlaybook } from './ansible-run';
 import { addControl, addNamespace, attach } from './lab-bridge';
 import { createMirror, MIRROR_MOUNT } from './lab-mirror';
 import { TestServer } from './test-server';
+import { undoStack } from './undo-stack';
 
 /** The control node's address on the lab's bridge. */
 const CONTROL_CIDR = '10.250.0.1/24';
@@ -36,7 +37,7 @@ export interface FleetLabSpec {
   readonly fixtures?: readonly FixtureTenant[];
   /** Tenant files written as they are (file name -> text), e.g. the repository's examples. @default none */
   readonly tenantFiles?: Readonly<Record<string, string>>;
-  /** Servers booted at once. @default 4 */
+  /** Servers booted at once (each may take up to 5 minutes on a loaded machine). @default 4 */
   readonly bootConcurrency?: number;
 }
 
@@ -51,20 +52,13 @@ export interface FleetLab {
 }
 
 export async function createFleetLab(spec: FleetLabSpec): Promise<FleetLab> {
-  const undo: (() => Promise<unknown> | unknown)[] = [];
-  const cleanup = async () => {
-    for (const u of undo.splice(0).reverse()) {
-      try {
-        await u();
-      } catch {
-        /* keep cleaning up */
-      }
-    }
-  };
+  // Checked before anything is made: nothing to remove when it is missing.
+  const rootfs = defaultRootfs();
+  const problem = rootfsProblem(rootfs);
+  if (problem) throw new Error(problem);
+  const undo = undoStack();
+  const cleanup = () => undo.run();
   try {
-    const rootfs = defaultRootfs();
-    const problem = rootfsProblem(rootfs);
-    if (problem) throw new Error(problem);
     const world = await createAnsibleWorld(spec.fixtures ?? [], 'tp-fleet', spec.tenantFiles);
     undo.push(() => world.cleanup());
     const scratch = tempDir('tp-fleet-lab');
@@ -101,7 +95,7 @@ export async function createFleetLab(spec: FleetLabSpec): Promise<FleetLab> {
     const boot = async () => {
       for (let s = queue.shift(); s; s = queue.shift()) {
         await s.create();
-        await s.boot();
+        await s.boot(300_000);
       }
     };
     await Promise.all(Array.from({ length: spec.bootConcurrency ?? 4 }, boot));

@@ -6,18 +6,19 @@
  * lab. Every namespace made is handed to `undo` for removal.
  */
 import { run, runOk } from './ansible-proc';
+import type { UndoStack } from './undo-stack';
 
 const inNs = (ns: string, args: string[]) => runOk('ip', ['-n', ns, ...args]);
 
 /** Makes the namespace `ns` (removed through `undo`). */
-export async function addNamespace(ns: string, undo: (() => unknown)[]): Promise<void> {
+export async function addNamespace(ns: string, undo: UndoStack): Promise<void> {
   await runOk('ip', ['netns', 'add', ns]);
   undo.push(() => run('ip', ['netns', 'del', ns]));
   await inNs(ns, ['link', 'set', 'lo', 'up']);
 }
 
 /** Makes the control namespace with the bridge `br0` at `cidr` (e.g. 10.250.0.1/24). */
-export async function addControl(ns: string, cidr: string, undo: (() => unknown)[]): Promise<void> {
+export async function addControl(ns: string, cidr: string, undo: UndoStack): Promise<void> {
   await addNamespace(ns, undo);
   await inNs(ns, ['link', 'add', 'br0', 'type', 'bridge']);
   await inNs(ns, ['addr', 'add', cidr, 'dev', 'br0']);

@@ -27,6 +27,7 @@ import { createMirror, MIRROR_MOUNT } from './lab-mirror';
 import { PlaybookOptions, PlaybookRun, runPlaybook } from './ansible-run';
 import { defaultRootfs, rootfsProblem } from '../local-cloud/machines/rootfs';
 import { TestServer } from './test-server';
+import { undoStack } from './undo-stack';
 
 export const CONTROL_IP = '10.250.0.1';
 export const OUTSIDER_IP = '10.250.0.66';
@@ -65,16 +66,8 @@ export interface ServerLab {
 }
 
 export async function createServerLab(tenant: FixtureTenant): Promise<ServerLab> {
-  const undo: (() => Promise<unknown> | unknown)[] = [];
-  const cleanup = async () => {
-    for (const u of undo.splice(0).reverse()) {
-      try {
-        await u();
-      } catch {
-        /* keep cleaning up */
-      }
-    }
-  };
+  const undo = undoStack();
+  const cleanup = () => undo.run();
   try {
     // The local cloud's root filesystem (npm run tools): it carries every package the roles install.
     const rootfs = defaultRootfs();
