@@ -95,7 +95,9 @@ export async function createFleetLab(spec: FleetLabSpec): Promise<FleetLab> {
     const boot = async () => {
       for (let s = queue.shift(); s; s = queue.shift()) {
         await s.create();
-        await s.boot(300_000);
+        await s.boot(300_000).catch((e: Error) => {
+          throw new Error(`${e.message}\n--- console of ${s.spec.name} ---\n${s.consoleTail(30)}`);
+        });
       }
     };
     await Promise.all(Array.from({ length: spec.bootConcurrency ?? 4 }, boot));
