@@ -11,6 +11,7 @@
  *   offline tenant's through its jump host;
  * - 10 generated tenants, one data server each with a volume and all three stores.
  *
+ * BENCH_FLEET=example (or ten) runs one of the two.
  * Each run starts with no SSH connection open (a fresh ControlPath
  * directory), as a scheduled or CI run would. Needs root, systemd-nspawn
  * and `npm run tools`. Ansible's cost is per task and host, so the numbers
