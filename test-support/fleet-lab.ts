@@ -101,6 +101,14 @@ export async function createFleetLab(spec: FleetLabSpec): Promise<FleetLab> {
       }
     };
     await Promise.all(Array.from({ length: spec.bootConcurrency ?? 4 }, boot));
+    // sshd answers before the boot is over, and until then pam_nologin turns away every user
+    // but root: the deploy user the baseline makes would fail its first login.
+    const ssh = ['-i', keyFile, '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR'];
+    for (const t of world.tenants) {
+      for (const s of t.tenant_servers) {
+        await runOk('ip', ['netns', 'exec', control, 'ssh', ...ssh, `root@${s.private_ip}`, 'systemctl is-system-running --wait || true'], { timeoutMs: 300_000 });
+      }
+    }
 
     // Private addresses stand in for public ones; offline tenants' servers other than the jump host have none.
     const serverIpv4: Record<string, string> = {};
