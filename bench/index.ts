@@ -8,6 +8,7 @@ import { benchValidate } from './validate';
 import { benchPlanReview } from './plan-review';
 import { benchDeploy } from './deploy';
 import { benchAnsible } from './ansible';
+import { benchConfigure } from './configure';
 import { benchMachines, benchRootfs } from './machines';
 import { benchBackup } from './backup';
 
@@ -19,6 +20,7 @@ const benches: Bench[] = [
   ['plan-review', benchPlanReview],
   ['deploy', benchDeploy],
   ['ansible', benchAnsible],
+  ['configure', benchConfigure],
   ['machines', benchMachines],
   ['backup', benchBackup],
   ['rootfs', benchRootfs, 'opt-in'],

@@ -79,7 +79,15 @@ function tenantYaml(t: FixtureTenant): string {
   ].join('\n');
 }
 
-export async function createAnsibleWorld(tenants: readonly FixtureTenant[] = TWO_TENANTS, prefix = 'tp-ansible'): Promise<AnsibleWorld> {
+/**
+ * A world for `tenants`, plus `tenantFiles` (file name -> text) written as
+ * they are, e.g. the repository's example tenants.
+ */
+export async function createAnsibleWorld(
+  tenants: readonly FixtureTenant[] = TWO_TENANTS,
+  prefix = 'tp-ansible',
+  tenantFiles: Readonly<Record<string, string>> = {},
+): Promise<AnsibleWorld> {
   const root = tempDir(prefix);
   try {
     const tenantsDir = path.join(root, 'tenants');
@@ -100,6 +108,7 @@ export async function createAnsibleWorld(tenants: readonly FixtureTenant[] = TWO
     platform.setIn(['secrets', 'age_key_dir'], keyDir);
     fs.writeFileSync(path.join(tenantsDir, PLATFORM_FILE), platform.toString());
     for (const t of tenants) fs.writeFileSync(path.join(tenantsDir, `${t.id}.yaml`), tenantYaml(t));
+    for (const [name, text] of Object.entries(tenantFiles)) fs.writeFileSync(path.join(tenantsDir, name), text);
 
     const { fleet, diagnostics } = loadFleet(tenantsDir);
     if (!fleet) throw new Error(`fixture tenants do not load:\n${diagnostics.map((d) => `${d.file}:${d.line}: ${d.message}`).join('\n')}`);

@@ -22,10 +22,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { AnsibleWorld, createAnsibleWorld, FixtureTenant } from './ansible-fixture';
 import { run, RunResult, runOk, tempDir, toolsEnv } from './ansible-proc';
+import { addControl, addNamespace, attach } from './lab-bridge';
+import { createMirror, MIRROR_MOUNT } from './lab-mirror';
 import { PlaybookOptions, PlaybookRun, runPlaybook } from './ansible-run';
-import { buildDataplaneMirror, dataplaneBinaryVars } from './dataplane-binaries';
 import { defaultRootfs, rootfsProblem } from '../local-cloud/machines/rootfs';
 import { TestServer } from './test-server';
+import { undoStack } from './undo-stack';
 
 export const CONTROL_IP = '10.250.0.1';
 export const OUTSIDER_IP = '10.250.0.66';
@@ -64,16 +66,8 @@ export interface ServerLab {
 }
 
 export async function createServerLab(tenant: FixtureTenant): Promise<ServerLab> {
-  const undo: (() => Promise<unknown> | unknown)[] = [];
-  const cleanup = async () => {
-    for (const u of undo.splice(0).reverse()) {
-      try {
-        await u();
-      } catch {
-        /* keep cleaning up */
-      }
-    }
-  };
+  const undo = undoStack();
+  const cleanup = () => undo.run();
   try {
     // The local cloud's root filesystem (npm run tools): it carries every package the roles install.
     const rootfs = defaultRootfs();
@@ -91,26 +85,11 @@ export async function createServerLab(tenant: FixtureTenant): Promise<ServerLab>
     const tag = path.basename(scratch).slice(-6).replace(/[^a-zA-Z0-9]/g, 'x');
     const ns = (label: string) => `tp-${label}-${tag}`;
     const names = { control: ns('ctl'), server: ns('srv'), outsider: ns('out'), peer: ns('app') };
-    for (const n of Object.values(names)) {
-      await runOk('ip', ['netns', 'add', n]);
-      undo.push(() => run('ip', ['netns', 'del', n]));
-    }
-    const inNs = (n: string, args: string[]) => runOk('ip', ['-n', n, ...args]);
-    await inNs(names.control, ['link', 'set', 'lo', 'up']);
-    await inNs(names.control, ['link', 'add', 'br0', 'type', 'bridge']);
-    await inNs(names.control, ['addr', 'add', `${CONTROL_IP}/24`, 'dev', 'br0']);
-    await inNs(names.control, ['link', 'set', 'br0', 'up']);
-    await inNs(names.control, ['route', 'add', '10.0.0.0/8', 'dev', 'br0']);
+    await addControl(names.control, `${CONTROL_IP}/24`, undo);
     const members: [keyof typeof names, string][] = [['server', `${serverIp}/16`], ['outsider', `${OUTSIDER_IP}/24`], ['peer', `${serverIp.replace(/\.\d+$/, '.50')}/16`]];
     for (const [who, cidr] of members) {
-      const n = names[who];
-      const port = `v${who.slice(0, 3)}`;
-      await inNs(names.control, ['link', 'add', port, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', n]);
-      await inNs(names.control, ['link', 'set', port, 'master', 'br0', 'up']);
-      await inNs(n, ['addr', 'add', cidr, 'dev', 'eth0']);
-      await inNs(n, ['link', 'set', 'eth0', 'up']);
-      await inNs(n, ['link', 'set', 'lo', 'up']);
-      await inNs(n, ['route', 'add', '10.0.0.0/8', 'dev', 'eth0']);
+      await addNamespace(names[who], undo);
+      await attach(names.control, names[who], `v${who.slice(0, 3)}`, cidr);
     }
     const lab = (n: string, ip: string): LabNamespace => ({
       name: n,
@@ -141,8 +120,7 @@ export async function createServerLab(tenant: FixtureTenant): Promise<ServerLab>
 
     // The mirror the pinned binaries come from.
     const mirror = path.join(scratch, 'mirror');
-    fs.mkdirSync(mirror);
-    const sums = await buildDataplaneMirror(mirror);
+    const mirrorVars = await createMirror(mirror);
 
     const server = new TestServer({
       name: serverName,
@@ -154,7 +132,7 @@ export async function createServerLab(tenant: FixtureTenant): Promise<ServerLab>
         { host: volumeDir, server: `/mnt/HC_Volume_${VOLUMES.directory}` },
         { host: loops[VOLUMES.empty], server: `/dev/disk/by-id/scsi-0HC_Volume_${VOLUMES.empty}` },
         { host: loops[VOLUMES.foreign], server: `/dev/disk/by-id/scsi-0HC_Volume_${VOLUMES.foreign}` },
-        { host: mirror, server: '/opt/mirror', readOnly: true },
+        { host: mirror, server: MIRROR_MOUNT, readOnly: true },
       ],
     });
     undo.push(() => server.destroy());
@@ -177,7 +155,7 @@ export async function createServerLab(tenant: FixtureTenant): Promise<ServerLab>
       ...vars,
       tenant_secrets_root: world.secretsRoot,
       tenant_volume_id: VOLUMES.directory,
-      ...dataplaneBinaryVars('file:///opt/mirror', sums),
+      ...mirrorVars,
     };
     const group = `tenant_${vars.tenant_id.replace(/-/g, '_')}`;
     const inventory = path.join(world.root, 'inventory.yml');

@@ -137,7 +137,9 @@ export class Machine {
 
   /** True when sshd inside the server sends its banner on 127.0.0.1:22 (checked from its namespace, past any firewall). */
   async sshAnswers(): Promise<boolean> {
-    const r = await trySh('ip', ['netns', 'exec', this.spec.netns, 'timeout', '1', 'bash', '-c', 'exec 3<>/dev/tcp/127.0.0.1/22 && head -c 4 <&3'], { timeoutMs: 3000 });
+    // --norc: with node's socket pipes as stdin, bash reads ~/.bashrc as if sshd had started it,
+    // and a slow rc file (pyenv init) made every one-second check time out on a loaded machine.
+    const r = await trySh('ip', ['netns', 'exec', this.spec.netns, 'timeout', '1', 'bash', '--norc', '-c', 'exec 3<>/dev/tcp/127.0.0.1/22 && head -c 4 <&3'], { timeoutMs: 3000 });
     return r.stdout.startsWith('SSH-');
   }
 
