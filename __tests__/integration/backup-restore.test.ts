@@ -3,9 +3,11 @@
  * stand-in; the Storage Box is a real SFTP server; restic, sshpass,
  * PostgreSQL, MinIO, sops and age are real). Two tenants are deployed with
  * the real OpenTofu and provider: alpha (online) and bravo (offline: its
- * firewall lets only SFTP to the box out). Their data planes are stood up on
- * their data servers by the test (test-support/backup-lab.ts says how; the
- * tenant_dataplane role lives on another branch). Everything the test starts
+ * firewall lets only SFTP to the box out). Their servers are configured by
+ * the real playbooks/site.yml, backups left out (test-support/backup-lab.ts):
+ * baseline, PostgreSQL, MinIO and, for alpha, the Qdrant STAND-IN (not
+ * Qdrant) of roles/tenant_dataplane. alpha's backups are then configured with
+ * backup.yml, bravo's with the regular tenant.yml. Everything the test starts
  * is removed in afterAll.
  */
 import { flat as folded, PlaybookRun } from '../../test-support/ansible-run';
@@ -27,7 +29,8 @@ const expectOk = (r: PlaybookRun) => {
   if (r.code !== 0) throw new Error(`playbook exited ${r.code}:\n${r.output.slice(-4000)}`);
 };
 const psql = (db: string) => `runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -At -d ${db}`;
-const MC = 'set -a; . /etc/minio.env; set +a; export MC_CONFIG_DIR=/root/.mc; mc --quiet';
+/** mc as the data plane's administrator (root's credentials from MinIO's own environment file, never on a command line). */
+const MC = 'set -a; . /etc/default/minio; set +a; a="${MINIO_OPTS#--address }"; export MC_CONFIG_DIR=/root/.mc MC_HOST_root="http://$MINIO_ROOT_USER:$MINIO_ROOT_PASSWORD@${a%% *}"; mc --quiet';
 
 describe('tenant backups with restic on the Storage Box (API: local stand-in)', () => {
   let lab: BackupLab;
@@ -52,22 +55,30 @@ describe('tenant backups with restic on the Storage Box (API: local stand-in)', 
   beforeAll(async () => {
     const problem = machinesProblem();
     if (problem) throw new Error(problem);
-    lab = await startBackupLab([{ id: 'alpha', seq: 201 }, { id: 'bravo', seq: 202, mode: 'offline' }]);
+    lab = await startBackupLab([{ id: 'alpha', seq: 201, qdrant: true }, { id: 'bravo', seq: 202, mode: 'offline' }]);
   });
   afterAll(async () => {
     await lab?.stop();
   });
 
-  test('configures backups on the data server and initializes each repository once; a second run changes nothing', async () => {
+  test('configures backups on the data server (backup.yml, and tenant.yml as part of the regular configuration) and initializes each repository once; a second run changes nothing', async () => {
     // alpha's subaccount password comes from the environment, bravo's from `tofu output` in its stack directory.
     const first = await lab.playbook('playbooks/backup.yml', { tenant: 'alpha' }, { TENANT_BACKUP_PASSWORD: await lab.subaccountPassword('alpha') });
     expectOk(first);
-    const bravo = await lab.playbook('playbooks/backup.yml', { tenant: 'bravo' });
+    const bravo = await lab.playbook('playbooks/tenant.yml', { tenant: 'bravo' });
     expectOk(bravo);
     expect(first.output).toMatch(/Initialize the tenant's repository once[^\n]*\*+\nchanged: \[tenant-alpha-data-1\]/);
+    expect(bravo.output).toMatch(/Initialize the tenant's repository once[^\n]*\*+\nchanged: \[tenant-bravo-data-1\]/);
     const again = await lab.playbook('playbooks/backup.yml', { tenant: 'alpha' });
     expectOk(again);
     expect([again.recap['tenant-alpha'].changed, again.recap['tenant-alpha-data-1'].changed]).toEqual([0, 0]);
+    // The whole configuration, backups included, is idempotent for both tenants.
+    for (const id of ['alpha', 'bravo']) {
+      const whole = await lab.playbook('playbooks/tenant.yml', { tenant: id });
+      expectOk(whole);
+      expect(Object.entries(whole.recap).filter(([, r]) => r.changed > 0)).toEqual([]);
+      expect(whole.output).toContain(`Back up the tenant's data nightly to its Storage Box subaccount`);
+    }
 
     for (const id of ['alpha', 'bravo']) {
       const s = await lab.secrets(id);
