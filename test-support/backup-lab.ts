@@ -34,7 +34,7 @@ import { ssh, sshArgs, SshResult, SshTarget } from '../verify/probe/ssh';
 import { decryptWith } from './ansible-fixture';
 import { run, runOk, tempDir, toolsEnv } from './ansible-proc';
 import { PlaybookRun, REPO_ROOT, runPlaybook } from './ansible-run';
-import { buildDataplaneMirror, MIRROR_ON_SERVER } from './dataplane-mirror';
+import { buildDataplaneMirror, dataplaneBinaryVars } from './dataplane-binaries';
 import { MachineCloud, startMachineCloud } from './local-cloud-machines';
 import { runTofu, serializedInit, TofuResult } from './tofu-async';
 
@@ -42,6 +42,8 @@ export const BOX_ID = 123456;
 export const BOX_ADDRESS = '203.0.113.50';
 /** The platform's webhook: a listener on each data server itself (the lab's servers reach nothing else on HTTP). */
 export const WEBHOOK_PORT = 8099;
+/** Where the lab copies the mirror of the pinned binaries on each data server. */
+const MIRROR_ON_SERVER = '/opt/mirror';
 
 /** mc on a data server as the data plane's administrator (alias `root`; the credentials from MinIO's own environment file, never on a command line). */
 export const ADMIN_MC = 'set -a; . /etc/default/minio; set +a; a="${MINIO_OPTS#--address }"; export MC_CONFIG_DIR=/root/.mc MC_HOST_root="http://$MINIO_ROOT_USER:$MINIO_ROOT_PASSWORD@${a%% *}"; mc --quiet';
@@ -168,7 +170,7 @@ export async function startBackupLab(tenants: readonly LabTenant[], opts: { onPr
     progress('building the mirror of the pinned binaries');
     const mirror = path.join(root, 'mirror');
     fs.mkdirSync(mirror);
-    const mirrorVars = await buildDataplaneMirror(mirror);
+    const mirrorVars = dataplaneBinaryVars(`file://${MIRROR_ON_SERVER}`, await buildDataplaneMirror(mirror));
 
     const inventory = path.join(root, 'inventory.yml');
     const doc = tenantInventory(tenants.map((t) => vars(t.id)), {
@@ -248,7 +250,12 @@ export async function startBackupLab(tenants: readonly LabTenant[], opts: { onPr
     progress('configuring the tenants with site.yml, backups left out');
     const site = await runPlaybook({ playbook: 'playbooks/site.yml', inventory, workDir, skipTags: ['backup'], env: ansibleEnv, timeoutMs: 1_200_000 });
     transcript.push(site.output);
-    if (site.code !== 0) throw new Error(`site.yml --skip-tags backup failed:\n${site.output.split('\n').filter((l) => /fatal|FAILED|^\s+msg/.test(l)).join('\n')}\n${site.output.slice(-3000)}`);
+    if (site.code !== 0) {
+      // What the data servers say about their services, to see why one did not come up.
+      const why = await Promise.all(tenants.map((t) => lab.sh(t.id, 'ip -br addr; systemctl --no-pager --failed; journalctl --no-pager -o cat -n 25 -u minio -u qdrant -u postgresql@15-main')));
+      transcript.push(...why.map((w) => w.stdout));
+      throw new Error(`${why.map((w, i) => `${tenants[i].id}: ${w.stdout}`).join('\n')}\nsite.yml --skip-tags backup failed:\n${site.output.split('\n').filter((l) => /fatal|FAILED|^\s+msg/.test(l)).join('\n')}\n${site.output.slice(-3000)}`);
+    }
     user = 'deploy';
     return lab;
   } catch (e) {

@@ -22,8 +22,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { AnsibleWorld, createAnsibleWorld, FixtureTenant } from './ansible-fixture';
 import { run, RunResult, runOk, tempDir, toolsEnv } from './ansible-proc';
-import { buildDataplaneMirror, MIRROR_ON_SERVER } from './dataplane-mirror';
 import { PlaybookOptions, PlaybookRun, runPlaybook } from './ansible-run';
+import { buildDataplaneMirror, dataplaneBinaryVars } from './dataplane-binaries';
 import { defaultRootfs, rootfsProblem } from '../local-cloud/machines/rootfs';
 import { TestServer } from './test-server';
 
@@ -142,7 +142,7 @@ export async function createServerLab(tenant: FixtureTenant): Promise<ServerLab>
     // The mirror the pinned binaries come from.
     const mirror = path.join(scratch, 'mirror');
     fs.mkdirSync(mirror);
-    const mirrorVars = await buildDataplaneMirror(mirror);
+    const sums = await buildDataplaneMirror(mirror);
 
     const server = new TestServer({
       name: serverName,
@@ -154,7 +154,7 @@ export async function createServerLab(tenant: FixtureTenant): Promise<ServerLab>
         { host: volumeDir, server: `/mnt/HC_Volume_${VOLUMES.directory}` },
         { host: loops[VOLUMES.empty], server: `/dev/disk/by-id/scsi-0HC_Volume_${VOLUMES.empty}` },
         { host: loops[VOLUMES.foreign], server: `/dev/disk/by-id/scsi-0HC_Volume_${VOLUMES.foreign}` },
-        { host: mirror, server: MIRROR_ON_SERVER, readOnly: true },
+        { host: mirror, server: '/opt/mirror', readOnly: true },
       ],
     });
     undo.push(() => server.destroy());
@@ -177,7 +177,7 @@ export async function createServerLab(tenant: FixtureTenant): Promise<ServerLab>
       ...vars,
       tenant_secrets_root: world.secretsRoot,
       tenant_volume_id: VOLUMES.directory,
-      ...mirrorVars,
+      ...dataplaneBinaryVars('file:///opt/mirror', sums),
     };
     const group = `tenant_${vars.tenant_id.replace(/-/g, '_')}`;
     const inventory = path.join(world.root, 'inventory.yml');
