@@ -182,6 +182,8 @@ export async function startBackupLab(tenants: readonly LabTenant[], opts: { onPr
         // The harness points ANSIBLE_REMOTE_TEMP at the control node's scratch directory; a server keeps its own.
         ansible_remote_tmp: '~/.ansible/tmp',
         ...mirrorVars,
+        // Two CPUs shared by several labs: give the services time to come up.
+        tenant_dataplane_start_timeout: 180,
         // The lab's timers must not fire during a test run.
         tenant_backup_on_calendar: '2099-01-01 03:00:00',
         tenant_backup_check_on_calendar: '2099-01-01 05:00:00',
@@ -250,13 +252,14 @@ export async function startBackupLab(tenants: readonly LabTenant[], opts: { onPr
     progress('configuring the tenants with site.yml, backups left out');
     const site = await runPlaybook({ playbook: 'playbooks/site.yml', inventory, workDir, skipTags: ['backup'], env: ansibleEnv, timeoutMs: 1_200_000 });
     transcript.push(site.output);
+    // The baseline ran first: from now on root may not log in.
+    user = 'deploy';
     if (site.code !== 0) {
       // What the data servers say about their services, to see why one did not come up.
       const why = await Promise.all(tenants.map((t) => lab.sh(t.id, 'ip -br addr; systemctl --no-pager --failed; journalctl --no-pager -o cat -n 25 -u minio -u qdrant -u postgresql@15-main')));
       transcript.push(...why.map((w) => w.stdout));
       throw new Error(`${why.map((w, i) => `${tenants[i].id}: ${w.stdout}`).join('\n')}\nsite.yml --skip-tags backup failed:\n${site.output.split('\n').filter((l) => /fatal|FAILED|^\s+msg/.test(l)).join('\n')}\n${site.output.slice(-3000)}`);
     }
-    user = 'deploy';
     return lab;
   } catch (e) {
     await cloud?.stop().catch(() => undefined);
