@@ -94,6 +94,9 @@ function tenantYaml(t: LabTenant): string {
     `mode: ${t.mode ?? 'online'}`,
     'servers:',
     '  - name: data',
+    // The data plane keeps its data on the volume, as in production (MinIO cannot use the server's overlay root).
+    'volume:',
+    '  size_gb: 10',
     'firewall:',
     '  ingress:',
     '    - { port: 22, from: [management] }',
