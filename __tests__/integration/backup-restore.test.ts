@@ -52,19 +52,20 @@ describe('tenant backups with restic on the Storage Box (API: local stand-in)', 
   const tool = (id: string, args: string) => lab.sh(id, `tenant-backup ${id} ${args}`);
   /** One call to the tenant's Qdrant (the STAND-IN) on its data server, with the key from Qdrant's own configuration (the script on stdin). */
   const qdrant = async (id: string, method: string, urlPath: string, body?: unknown) => {
-    const script = String.raw`
-import re, sys, urllib.request, urllib.error
-c = open("/etc/qdrant/config.yaml").read()
-v = lambda k: re.search(r"" + k + r":\s*(\S+)", c).group(1).strip("'"")
-data = sys.argv[3].encode() if len(sys.argv) > 3 else None
-req = urllib.request.Request("http://%s:%s%s" % (v("host"), v("http_port"), sys.argv[2]), method=sys.argv[1], data=data,
-                             headers={"api-key": v("api_key"), "content-type": "application/json"})
-try:
-    r = urllib.request.urlopen(req, timeout=30)
-    print(r.status, r.read().decode())
-except urllib.error.HTTPError as e:
-    print(e.code, e.read().decode())
-`;
+    // No backslashes: the YAML Qdrant's configuration is written in (to_nice_yaml) has one "key: value" per line.
+    const script = [
+      'import sys, urllib.request, urllib.error',
+      'c = dict(l.strip().split(": ", 1) for l in open("/etc/qdrant/config.yaml") if ": " in l)',
+      'v = lambda k: c[k].strip(chr(39)).strip(chr(34))',
+      'data = sys.argv[3].encode() if len(sys.argv) > 3 else None',
+      'req = urllib.request.Request("http://%s:%s%s" % (v("host"), v("http_port"), sys.argv[2]), method=sys.argv[1], data=data, headers={"api-key": v("api_key"), "content-type": "application/json"})',
+      'try:',
+      '    r = urllib.request.urlopen(req, timeout=30)',
+      '    print(r.status, r.read().decode())',
+      'except urllib.error.HTTPError as e:',
+      '    print(e.code, e.read().decode())',
+      '',
+    ].join('\n');
     const args = [method, urlPath, ...(body === undefined ? [] : [JSON.stringify(body)])].map((a) => `'${a}'`).join(' ');
     const out = (await lab.shOk(id, `python3 - ${args}`, script)).trim();
     const space = out.indexOf(' ');
