@@ -2,8 +2,9 @@
  * Backups and restores on the local cloud's real servers (API: local
  * stand-in; the Storage Box is a real SFTP server; restic, sshpass,
  * PostgreSQL, MinIO, sops and age are real). Two tenants are deployed with
- * the real OpenTofu and provider: alpha (online) and bravo (offline: its
- * firewall lets only SFTP to the box out). Their servers are configured by
+ * the real OpenTofu and provider: alpha and bravo, both online (an offline
+ * tenant's data server has no public interface, so no route to the Storage
+ * Box: see ansible/roles/tenant_backup/README.md). Their servers are configured by
  * the real playbooks/site.yml, backups left out (test-support/backup-lab.ts):
  * baseline, PostgreSQL, MinIO and, for alpha, the Qdrant STAND-IN (not
  * Qdrant) of roles/tenant_dataplane. alpha's backups are then configured with
@@ -75,7 +76,7 @@ describe('tenant backups with restic on the Storage Box (API: local stand-in)', 
   beforeAll(async () => {
     const problem = machinesProblem();
     if (problem) throw new Error(problem);
-    lab = await startBackupLab([{ id: 'alpha', seq: 201, qdrant: true }, { id: 'bravo', seq: 202, mode: 'offline' }]);
+    lab = await startBackupLab([{ id: 'alpha', seq: 201, qdrant: true }, { id: 'bravo', seq: 202 }]);
   });
   afterAll(async () => {
     await lab?.stop();
