@@ -1,7 +1,7 @@
 /**
  * Backups on the local cloud's real servers (test-support/backup-lab.ts: one
- * tenant, its data plane on its data server, the Storage Box a real SFTP
- * server): a tenant with about 100 MB of database and 100 MB of objects,
+ * tenant, its data plane on its data server made by the real site.yml, the
+ * Storage Box a real SFTP server): a tenant with about 100 MB of database and 100 MB of objects,
  * the first backup's time and what it added, the repository's size on the
  * box, incremental backups after 1 MB changes to the database (appended
  * rows, a rewritten range, rows rewritten all over the table) and after a
@@ -11,7 +11,7 @@
  */
 import { execFileSync } from 'child_process';
 import * as path from 'path';
-import { BOX_ID, startBackupLab } from '../test-support/backup-lab';
+import { ADMIN_MC, BOX_ID, startBackupLab } from '../test-support/backup-lab';
 import { machinesProblem } from '../test-support/local-cloud-machines';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -32,7 +32,7 @@ export async function benchBackup(): Promise<string[]> {
     const psql = 'runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -At -d tenant_alpha';
     // ~100 MB of table data (random hex, so it does not compress to nothing) and 100 objects of 1 MB (random bytes).
     await lab.shOk('alpha', psql, "SET ROLE tenant_alpha_user;\nCREATE TABLE items (id int PRIMARY KEY, payload text);\nINSERT INTO items SELECT g, repeat(md5(random()::text), 8) FROM generate_series(1, 400000) g;\n");
-    await lab.shOk('alpha', 'set -a; . /etc/minio.env; set +a; d=$(mktemp -d); for i in $(seq 100); do head -c 1M /dev/urandom > $d/obj-$i.bin; done; MC_CONFIG_DIR=/root/.mc mc --quiet cp --recursive $d/ root/tenant-alpha-bucket/ >/dev/null; rm -rf $d');
+    await lab.shOk('alpha', `d=$(mktemp -d); for i in $(seq 100); do head -c 1M /dev/urandom > $d/obj-$i.bin; done; ${ADMIN_MC} cp --recursive $d/ root/tenant-alpha-bucket/ >/dev/null; rm -rf $d`);
     const dbSize = Number((await lab.shOk('alpha', `${psql} -c "SELECT pg_database_size('tenant_alpha')"`)).trim());
     lines.push(`data: database ${mb(dbSize)} (pg_database_size), bucket 100 objects x 1 MB`);
 
@@ -57,7 +57,7 @@ export async function benchBackup(): Promise<string[]> {
     await backup('backup after 1 MB of rows updated in one range');
     await lab.shOk('alpha', psql, "UPDATE items SET payload = repeat(md5(random()::text), 8) WHERE id % 100 = 0;\n");
     await backup('backup after 1 MB of rows updated all over the table (every 100th row)');
-    await lab.shOk('alpha', 'set -a; . /etc/minio.env; set +a; head -c 1M /dev/urandom > /tmp/new.bin; MC_CONFIG_DIR=/root/.mc mc --quiet cp /tmp/new.bin root/tenant-alpha-bucket/new.bin >/dev/null; rm /tmp/new.bin');
+    await lab.shOk('alpha', `head -c 1M /dev/urandom > /tmp/new.bin; ${ADMIN_MC} cp /tmp/new.bin root/tenant-alpha-bucket/new.bin >/dev/null; rm /tmp/new.bin`);
     await backup('backup after one new 1 MB object');
     lines.push(`repository on the box after them: ${mb(Number(execFileSync('du', ['-sb', repo], { encoding: 'utf8' }).split('\t')[0]))}`);
 

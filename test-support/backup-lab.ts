@@ -8,13 +8,14 @@
  * (group tenants) and its data server (group tenant_<id>, the stack's
  * ansible_vars as group variables).
  *
- * The tenant's data plane on its data server (roles/tenant_dataplane, another
- * branch) is stood up here by hand as that role would: PostgreSQL 15 from the
- * server's Debian packages (the rootfs carries them), MinIO and mc copied
- * from the toolchain, listening on 127.0.0.1; database, role, bucket and the
- * tenant's MinIO user as tenant_postgres and tenant_minio make them. The
- * passwords come from the tenant's SOPS file and reach the server on stdin
- * (never on a command line of the control node).
+ * The tenants' servers are configured as in production, by the real
+ * playbooks/site.yml (configure.yml: baseline, data plane, database, bucket,
+ * collection), with the backups left out (`--skip-tags backup`), so that the
+ * tests configure them with backup.yml or tenant.yml themselves. The pinned
+ * binaries come from a mirror copied onto each data server
+ * (test-support/dataplane-mirror.ts; Qdrant is its STAND-IN). After the
+ * baseline, root may no longer log in: the lab runs commands as the deploy
+ * user with sudo, through the jump host for an offline tenant.
  */
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
@@ -25,12 +26,15 @@ import { synthFleet } from '../app/synth';
 import { ok } from '../local-cloud/client';
 import { createStorageBox } from '../local-cloud/resources/storage-boxes';
 import type { AnsibleTenantVars } from '../lib/ansible-vars';
+import { tenantInventory } from '../lib/ansible-inventory';
 import { DUMMY_TOKEN } from '../lib/hetzner';
-import { ageKeyFileName, secretsFileName, stackName } from '../lib/naming';
-import { ssh, sshArgs, SshResult } from '../verify/probe/ssh';
+import { ageKeyFileName, inventoryHost, secretsFileName, stackName } from '../lib/naming';
+import { shellWord } from '../lib/shell-quote';
+import { ssh, sshArgs, SshResult, SshTarget } from '../verify/probe/ssh';
 import { decryptWith } from './ansible-fixture';
 import { run, runOk, tempDir, toolsEnv } from './ansible-proc';
 import { PlaybookRun, REPO_ROOT, runPlaybook } from './ansible-run';
+import { buildDataplaneMirror, dataplaneBinaryVars } from './dataplane-binaries';
 import { MachineCloud, startMachineCloud } from './local-cloud-machines';
 import { runTofu, serializedInit, TofuResult } from './tofu-async';
 
@@ -38,12 +42,19 @@ export const BOX_ID = 123456;
 export const BOX_ADDRESS = '203.0.113.50';
 /** The platform's webhook: a listener on each data server itself (the lab's servers reach nothing else on HTTP). */
 export const WEBHOOK_PORT = 8099;
+/** Where the lab copies the mirror of the pinned binaries on each data server. */
+const MIRROR_ON_SERVER = '/opt/mirror';
+
+/** mc on a data server as the data plane's administrator (alias `root`; the credentials from MinIO's own environment file, never on a command line). */
+export const ADMIN_MC = 'set -a; . /etc/default/minio; set +a; a="${MINIO_OPTS#--address }"; export MC_CONFIG_DIR=/root/.mc MC_HOST_root="http://$MINIO_ROOT_USER:$MINIO_ROOT_PASSWORD@${a%% *}"; mc --quiet';
 
 export interface LabTenant {
   readonly id: string;
   readonly seq: number;
   /** @default online */
   readonly mode?: 'online' | 'offline';
+  /** A Qdrant collection (the STAND-IN runs on the data server). @default false */
+  readonly qdrant?: boolean;
 }
 
 export interface BackupLab {
@@ -60,12 +71,12 @@ export interface BackupLab {
   stackDir(id: string): string;
   /** The stack's ansible_vars output (after apply). */
   vars(id: string): AnsibleTenantVars & { tenant_backup: NonNullable<AnsibleTenantVars['tenant_backup']> };
-  /** The public IPv4 of the tenant's data server. */
+  /** The address of the tenant's data server (an offline tenant's is private, reached through its jump host). */
   serverIp(id: string): string;
-  /** Runs a command on the tenant's data server as root (`input` on stdin). */
+  /** Runs a command on the tenant's data server as root (with sudo once the baseline closed root's login; `input` on stdin). */
   sh(id: string, command: string, input?: string, timeoutMs?: number): Promise<SshResult>;
   shOk(id: string, command: string, input?: string, timeoutMs?: number): Promise<string>;
-  /** Copies a local file or directory to the tenant's data server (scp -r). */
+  /** Copies a local file or directory to the tenant's data server (scp -r, into a directory the login user may write). */
   copyTo(id: string, local: string, remote: string): Promise<void>;
   playbook(playbook: string, extraVars?: Record<string, unknown>, env?: Record<string, string>): Promise<PlaybookRun>;
   /** The tenant's decrypted SOPS file. */
@@ -83,12 +94,16 @@ function tenantYaml(t: LabTenant): string {
     `mode: ${t.mode ?? 'online'}`,
     'servers:',
     '  - name: data',
+    // The data plane keeps its data on the volume, as in production (MinIO cannot use the server's overlay root).
+    'volume:',
+    '  size_gb: 10',
     'firewall:',
     '  ingress:',
     '    - { port: 22, from: [management] }',
     'storage:',
     '  postgres: true',
     '  minio: true',
+    ...(t.qdrant ? ['  qdrant: { vector_size: 4, distance: Cosine }'] : []),
     '',
   ].join('\n');
 }
@@ -144,51 +159,46 @@ export async function startBackupLab(tenants: readonly LabTenant[], opts: { onPr
     await Promise.all(tenants.map((t) => tofuIn(stackDir(t.id), ['apply', '-auto-approve', '-input=false', '-no-color'], env, transcript)));
     const outputs = new Map<string, any>();
     for (const t of tenants) outputs.set(t.id, JSON.parse((await tofuIn(stackDir(t.id), ['output', '-json'], env, []).then((r) => r.stdout))));
-    const vars = (id: string) => outputs.get(id).ansible_vars.value;
-    const serverIp = (id: string) => Object.values(outputs.get(id).server_ipv4.value as Record<string, string>)[0];
+    const vars = (id: string) => outputs.get(id).ansible_vars.value as ReturnType<BackupLab['vars']>;
+    const serverIpv4: Record<string, string> = Object.assign({}, ...tenants.map((t) => outputs.get(t.id).server_ipv4.value));
+    // The data server: directly, or through the jump host (its private address).
+    const target = (id: string, user: string): SshTarget => {
+      const v = vars(id);
+      const jump = v.tenant_jump_host ? serverIpv4[v.tenant_jump_host] : undefined;
+      const host = jump ? v.tenant_servers.find((s) => s.name === v.tenant_data_server)!.private_ip : serverIpv4[v.tenant_data_server];
+      return { host, keyFile: c.key.privateKey, user, jump };
+    };
+    const serverIp = (id: string) => target(id, 'root').host;
+
+    progress('building the mirror of the pinned binaries');
+    const mirror = path.join(root, 'mirror');
+    fs.mkdirSync(mirror);
+    const mirrorVars = dataplaneBinaryVars(`file://${MIRROR_ON_SERVER}`, await buildDataplaneMirror(mirror));
 
     const inventory = path.join(root, 'inventory.yml');
-    const serverHost = (id: string) => (outputs.get(id).server_names.value as string[])[0];
-    const doc = {
-      all: {
-        vars: { tenant_secrets_root: secretsRoot },
-        children: {
-          tenants: {
-            hosts: Object.fromEntries(
-              tenants.map((t) => [`tenant-${t.id}`, { ansible_connection: 'local', ansible_python_interpreter: '{{ ansible_playbook_python }}', ...vars(t.id), tenant_backup_stack_dir: stackDir(t.id) }]),
-            ),
-          },
-          ...Object.fromEntries(
-            tenants.map((t) => [
-              `tenant_${t.id.replace(/-/g, '_')}`,
-              {
-                hosts: {
-                  [serverHost(t.id)]: {
-                    ansible_host: serverIp(t.id),
-                    ansible_user: 'root',
-                    ansible_ssh_private_key_file: c.key.privateKey,
-                    ansible_ssh_common_args: '-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o IdentitiesOnly=yes',
-                    ansible_python_interpreter: '/usr/bin/python3',
-                  },
-                },
-                vars: {
-                  ...vars(t.id),
-                  tenant_minio_endpoint: 'http://127.0.0.1:9000',
-                  tenant_minio_mc_binary: '/usr/local/bin/mc',
-                  tenant_backup_stack_dir: stackDir(t.id),
-                  // The lab's timers must not fire during a test run.
-                  tenant_backup_on_calendar: '2099-01-01 03:00:00',
-                  tenant_backup_check_on_calendar: '2099-01-01 05:00:00',
-                },
-              },
-            ]),
-          ),
-        },
+    const doc = tenantInventory(tenants.map((t) => vars(t.id)), {
+      serverIpv4,
+      sshKeyFile: c.key.privateKey,
+      hostVars: { ansible_connection: 'local', ansible_python_interpreter: '{{ ansible_playbook_python }}' },
+      serverVars: {
+        ansible_python_interpreter: '/usr/bin/python3',
+        // The harness points ANSIBLE_REMOTE_TEMP at the control node's scratch directory; a server keeps its own.
+        ansible_remote_tmp: '~/.ansible/tmp',
+        ...mirrorVars,
+        // Two CPUs shared by several labs: give the services time to come up.
+        tenant_dataplane_start_timeout: 180,
+        // The lab's timers must not fire during a test run.
+        tenant_backup_on_calendar: '2099-01-01 03:00:00',
+        tenant_backup_check_on_calendar: '2099-01-01 05:00:00',
       },
-    };
-    fs.writeFileSync(inventory, `# Generated by test-support/backup-lab.ts\n${stringify(doc)}`);
+    });
+    for (const t of tenants) Object.assign(doc.all.children.tenants.hosts![inventoryHost(t.id)] as object, { tenant_backup_stack_dir: stackDir(t.id) });
+    fs.writeFileSync(inventory, `# Generated by test-support/backup-lab.ts\n${stringify({ all: { vars: { tenant_secrets_root: secretsRoot }, ...doc.all } })}`);
 
-    const target = (id: string) => ({ host: serverIp(id), keyFile: c.key.privateKey });
+    // A local cloud hands out the same addresses again: no host key is checked or recorded.
+    const ansibleEnv = { SOPS_AGE_KEY_DIR: keyDir, ANSIBLE_HOST_KEY_CHECKING: 'False' };
+    // Root logs in until the baseline hands over to the deploy user.
+    let user = 'root';
     const lab: BackupLab = {
       cloud: c,
       root,
@@ -202,7 +212,7 @@ export async function startBackupLab(tenants: readonly LabTenant[], opts: { onPr
       vars,
       serverIp,
       sh: async (id, command, input = '', timeoutMs = 300_000) => {
-        const r = await ssh(target(id), command, input, timeoutMs);
+        const r = await ssh(target(id, user), user === 'root' ? command : `sudo -n bash -c ${shellWord(command)}`, input, timeoutMs);
         transcript.push(r.stdout, r.stderr);
         return r;
       },
@@ -212,11 +222,12 @@ export async function startBackupLab(tenants: readonly LabTenant[], opts: { onPr
         return r.stdout;
       },
       async copyTo(id, local, remote) {
-        const r = await run('scp', ['-q', '-r', ...sshArgs(target(id)).slice(0, -1), local, `root@${serverIp(id)}:${remote}`], { timeoutMs: 300_000 });
+        const args = sshArgs(target(id, user));
+        const r = await run('scp', ['-q', '-r', ...args.slice(0, -1), local, `${args[args.length - 1]}:${remote}`], { timeoutMs: 300_000 });
         if (r.code !== 0) throw new Error(`scp ${local} to ${id}: ${r.stderr}`);
       },
       async playbook(playbook, extraVars = {}, extraEnv = {}) {
-        const r = await runPlaybook({ playbook, inventory, workDir, extraVars, env: { SOPS_AGE_KEY_DIR: keyDir, ...extraEnv } });
+        const r = await runPlaybook({ playbook, inventory, workDir, extraVars, env: { ...ansibleEnv, ...extraEnv } });
         transcript.push(r.output);
         return r;
       },
@@ -235,63 +246,27 @@ export async function startBackupLab(tenants: readonly LabTenant[], opts: { onPr
       },
     };
 
-    progress('creating the tenants\' secrets');
-    for (const t of tenants) {
-      const r = await runPlaybook({ playbook: 'playbooks/tenant.yml', inventory, workDir, extraVars: { tenant: t.id }, tags: ['secrets'], env: { SOPS_AGE_KEY_DIR: keyDir } });
-      transcript.push(r.output);
-      if (r.code !== 0) throw new Error(`tenant.yml --tags secrets for ${t.id} failed:\n${r.output.slice(-3000)}`);
+    progress('copying the mirror onto the data servers');
+    await Promise.all(tenants.map((t) => lab.copyTo(t.id, mirror, MIRROR_ON_SERVER)));
+    // The local cloud's root filesystem does not start PostgreSQL at boot (scripts/build-rootfs.sh), while
+    // Debian's package starts its empty cluster on a real server; tenant_dataplane refuses a package
+    // cluster it cannot read, so the lab starts it as the package would have.
+    await Promise.all(tenants.map((t) => lab.shOk(t.id, 'systemctl start postgresql && for i in $(seq 100); do pg_isready -q && exit 0; sleep 0.1; done; exit 1')));
+    progress('configuring the tenants with site.yml, backups left out');
+    const site = await runPlaybook({ playbook: 'playbooks/site.yml', inventory, workDir, skipTags: ['backup'], env: ansibleEnv, timeoutMs: 1_200_000 });
+    transcript.push(site.output);
+    // The baseline ran first: from now on root may not log in.
+    user = 'deploy';
+    if (site.code !== 0) {
+      // What the data servers say about their services, to see why one did not come up.
+      const why = await Promise.all(tenants.map((t) => lab.sh(t.id, 'ip -br addr; systemctl --no-pager --failed; journalctl --no-pager -o cat -n 25 -u minio -u qdrant -u postgresql@15-main')));
+      transcript.push(...why.map((w) => w.stdout));
+      throw new Error(`${why.map((w, i) => `${tenants[i].id}: ${w.stdout}`).join('\n')}\nsite.yml --skip-tags backup failed:\n${site.output.split('\n').filter((l) => /fatal|FAILED|^\s+msg/.test(l)).join('\n')}\n${site.output.slice(-3000)}`);
     }
-    progress('standing up each data server\'s PostgreSQL and MinIO');
-    await Promise.all(tenants.map((t) => standUpDataPlane(lab, t.id)));
     return lab;
   } catch (e) {
     await cloud?.stop().catch(() => undefined);
     fs.rmSync(root, { recursive: true, force: true });
     throw e;
   }
-}
-
-/** What tenant_dataplane + tenant_postgres + tenant_minio would make on the data server (see the file comment). */
-async function standUpDataPlane(lab: BackupLab, id: string): Promise<void> {
-  const v = lab.vars(id);
-  const s = await lab.secrets(id);
-  const bin = path.join(toolsEnv().TENANT_TOOLS_DIR!, 'bin');
-  for (const tool of ['minio', 'mc']) await lab.copyTo(id, path.join(bin, tool), `/usr/local/bin/${tool}`);
-  const db = v.tenant_postgres.database;
-  const user = v.tenant_postgres.user;
-  await lab.shOk(id, 'systemctl start postgresql && for i in $(seq 100); do pg_isready -q && exit 0; sleep 0.1; done; exit 1');
-  await lab.shOk(
-    id,
-    'runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1',
-    `CREATE ROLE ${user} LOGIN PASSWORD '${s.postgres_password}';\nCREATE DATABASE ${db} OWNER ${user};\nREVOKE CONNECT ON DATABASE ${db} FROM PUBLIC;\n`,
-  );
-  const rootPassword = randomBytes(18).toString('hex');
-  await lab.shOk(id, 'umask 077; cat > /etc/minio.env', `MINIO_ROOT_USER=admin\nMINIO_ROOT_PASSWORD=${rootPassword}\nMC_HOST_root=http://admin:${rootPassword}@127.0.0.1:9000\n`);
-  await lab.shOk(
-    id,
-    'mkdir -p /srv/minio && systemd-run --quiet --unit=minio -p EnvironmentFile=/etc/minio.env /usr/local/bin/minio server --quiet --address 127.0.0.1:9000 /srv/minio' +
-      ' && for i in $(seq 300); do python3 -c "import socket; socket.create_connection((\'127.0.0.1\', 9000), 1)" 2>/dev/null && break; sleep 0.1; done',
-  );
-  const policy = JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [
-      { Effect: 'Allow', Action: ['s3:ListBucket', 's3:GetBucketLocation'], Resource: [`arn:aws:s3:::${v.tenant_minio.bucket}`] },
-      { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], Resource: [`arn:aws:s3:::${v.tenant_minio.bucket}/*`] },
-    ],
-  });
-  await lab.shOk(
-    id,
-    'bash -s',
-    [
-      'set -euo pipefail; set -a; . /etc/minio.env; set +a; export MC_CONFIG_DIR=/root/.mc',
-      'for i in $(seq 100); do mc --quiet ready root >/dev/null 2>&1 && break; sleep 0.2; done',
-      `mc --quiet mb --ignore-existing root/${v.tenant_minio.bucket} >/dev/null`,
-      `cat > /tmp/policy.json <<'EOF'\n${policy}\nEOF`,
-      `mc --quiet admin policy create root ${v.tenant_minio.user} /tmp/policy.json >/dev/null`,
-      `mc --quiet admin user add root ${v.tenant_minio.user} '${s.minio_secret_key}' >/dev/null`,
-      `mc --quiet admin policy attach root ${v.tenant_minio.user} --user ${v.tenant_minio.user} >/dev/null`,
-      'rm -f /tmp/policy.json',
-      '',
-    ].join('\n'),
-  );
 }

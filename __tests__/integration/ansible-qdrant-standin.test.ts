@@ -6,7 +6,7 @@
  * its JWT handling follows Qdrant's RBAC rules. They prove nothing about a
  * real Qdrant server.
  */
-import { createHmac } from 'crypto';
+import { createHash, createHmac } from 'crypto';
 import { QdrantStandin, startQdrantStandin } from '../../test-support/qdrant-standin';
 
 const KEY = 'standin-api-key-0123456789';
@@ -71,4 +71,49 @@ test('a collection-scoped JWT reads and writes its collection only and cannot cr
   expect(list.result.collections).toEqual([{ name: 'c1' }]);
   const forged = { authorization: `Bearer ${jwt({ access: [{ collection: 'c5', access: 'rw' }] }, 'another-key')}` };
   expect((await call('GET', '/collections/c5', undefined, forged)).status).toBe(403);
+});
+
+/** Qdrant's "recover from an uploaded snapshot": multipart/form-data with the file in the field "snapshot". */
+function upload(collection: string, file: Buffer, query: string, field = 'snapshot') {
+  const form = new FormData();
+  form.append(field, new Blob([file]), 'c.snapshot');
+  return fetch(`${q.url}/collections/${collection}/snapshots/upload?${query}`, { method: 'POST', headers: { 'api-key': KEY }, body: form });
+}
+
+test('a collection snapshot (create, list, download, delete) recovers the collection as it was, through an upload checked against its sha256', async () => {
+  await call('PUT', '/collections/s1', { vectors: { size: 2, distance: 'Dot' } });
+  await call('PUT', '/collections/s1/points', { points: [{ id: 7, vector: [1, 2], payload: { k: 'v' } }] });
+  const made = (await (await call('POST', '/collections/s1/snapshots')).json()) as { result: { name: string; size: number; checksum: string } };
+  expect(made.result.name).toMatch(/^s1-\d+-\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d\.snapshot$/);
+  expect(((await (await call('GET', '/collections/s1/snapshots')).json()) as { result: unknown[] }).result).toEqual([expect.objectContaining({ name: made.result.name, size: made.result.size })]);
+  const file = Buffer.from(await (await call('GET', `/collections/s1/snapshots/${made.result.name}`)).arrayBuffer());
+  expect(createHash('sha256').update(file).digest('hex')).toBe(made.result.checksum);
+  expect((await call('DELETE', `/collections/s1/snapshots/${made.result.name}`)).status).toBe(200);
+  expect((await call('GET', `/collections/s1/snapshots/${made.result.name}`)).status).toBe(404);
+
+  expect((await call('POST', '/collections/s1/points/delete', { points: [7] })).status).toBe(200);
+  expect((await call('GET', '/collections/s1/points/7')).status).toBe(404);
+  expect((await upload('s1', file, `priority=snapshot&checksum=${made.result.checksum}`)).status).toBe(200);
+  expect(await (await call('GET', '/collections/s1/points/7')).json()).toMatchObject({ result: { id: 7, vector: [1, 2], payload: { k: 'v' } } });
+  // Into a collection that does not exist: Qdrant makes it.
+  expect((await upload('s2', file, 'priority=snapshot')).status).toBe(200);
+  expect(await (await call('GET', '/collections/s2')).json()).toMatchObject({ result: { points_count: 1, config: { params: { vectors: { size: 2, distance: 'Dot' } } } } });
+});
+
+test('fails if a recovered snapshot does not match its checksum, is not in the field "snapshot", or is not a snapshot; the collection stays', async () => {
+  await call('PUT', '/collections/s3', { vectors: { size: 2, distance: 'Dot' } });
+  await call('PUT', '/collections/s3/points', { points: [{ id: 1, vector: [1, 1] }] });
+  const made = (await (await call('POST', '/collections/s3/snapshots')).json()) as { result: { name: string; checksum: string } };
+  const file = Buffer.from(await (await call('GET', `/collections/s3/snapshots/${made.result.name}`)).arrayBuffer());
+  const before = q.violations().length;
+  const wrongSum = await upload('s3', file, `checksum=${'0'.repeat(64)}`);
+  expect([wrongSum.status, ((await wrongSum.json()) as { status: { error: string } }).status.error]).toEqual([400, `Bad request: Snapshot checksum mismatch: expected ${'0'.repeat(64)}, got ${made.result.checksum}`]);
+  expect((await upload('s3', file, 'priority=snapshot', 'file')).status).toBe(400);
+  expect((await upload('s3', file, 'priority=newest')).status).toBe(400);
+  expect((await upload('s3', Buffer.from('not a snapshot'), 'priority=snapshot')).status).toBe(400);
+  expect(q.violations().slice(before)).toEqual([
+    'POST /collections/s3/snapshots/upload: recover snapshot: no file in the form field "snapshot"',
+    'POST /collections/s3/snapshots/upload: recover snapshot: priority must be no_sync, snapshot or replica, got "newest"',
+  ]);
+  expect(q.collections.get('s3')?.points).toBe(1);
 });

@@ -2,10 +2,13 @@
  * Backups and restores on the local cloud's real servers (API: local
  * stand-in; the Storage Box is a real SFTP server; restic, sshpass,
  * PostgreSQL, MinIO, sops and age are real). Two tenants are deployed with
- * the real OpenTofu and provider: alpha (online) and bravo (offline: its
- * firewall lets only SFTP to the box out). Their data planes are stood up on
- * their data servers by the test (test-support/backup-lab.ts says how; the
- * tenant_dataplane role lives on another branch). Everything the test starts
+ * the real OpenTofu and provider: alpha and bravo, both online (an offline
+ * tenant's data server has no public interface, so no route to the Storage
+ * Box: see ansible/roles/tenant_backup/README.md). Their servers are configured by
+ * the real playbooks/site.yml, backups left out (test-support/backup-lab.ts):
+ * baseline, PostgreSQL, MinIO and, for alpha, the Qdrant STAND-IN (not
+ * Qdrant) of roles/tenant_dataplane. alpha's backups are then configured with
+ * backup.yml, bravo's with the regular tenant.yml. Everything the test starts
  * is removed in afterAll.
  */
 import { flat as folded, PlaybookRun } from '../../test-support/ansible-run';
@@ -17,7 +20,7 @@ import * as path from 'path';
 import { decryptWith, findLeaks } from '../../test-support/ansible-fixture';
 import { run } from '../../test-support/ansible-proc';
 import { sftp } from '../../test-support/sftp';
-import { BackupLab, startBackupLab, WEBHOOK_PORT } from '../../test-support/backup-lab';
+import { ADMIN_MC, BackupLab, startBackupLab, WEBHOOK_PORT } from '../../test-support/backup-lab';
 import { machinesProblem } from '../../test-support/local-cloud-machines';
 
 jest.setTimeout(900_000);
@@ -27,7 +30,7 @@ const expectOk = (r: PlaybookRun) => {
   if (r.code !== 0) throw new Error(`playbook exited ${r.code}:\n${r.output.slice(-4000)}`);
 };
 const psql = (db: string) => `runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -At -d ${db}`;
-const MC = 'set -a; . /etc/minio.env; set +a; export MC_CONFIG_DIR=/root/.mc; mc --quiet';
+const MC = ADMIN_MC;
 
 describe('tenant backups with restic on the Storage Box (API: local stand-in)', () => {
   let lab: BackupLab;
@@ -48,26 +51,55 @@ describe('tenant backups with restic on the Storage Box (API: local stand-in)', 
     await lab.shOk(id, `d=$(mktemp -d); for i in $(seq ${objects}); do head -c ${objectKb}K /dev/urandom > $d/obj-$RANDOM-$i.bin; done; mkdir -p $d/nested && echo hello > $d/nested/readme.txt; ${MC} cp --recursive $d/ root/${bucket(id)}/ >/dev/null; rm -rf $d`);
   };
   const tool = (id: string, args: string) => lab.sh(id, `tenant-backup ${id} ${args}`);
+  /** One call to the tenant's Qdrant (the STAND-IN) on its data server, with the key from Qdrant's own configuration (the script on stdin). */
+  const qdrant = async (id: string, method: string, urlPath: string, body?: unknown) => {
+    // No backslashes: the YAML Qdrant's configuration is written in (to_nice_yaml) has one "key: value" per line.
+    const script = [
+      'import sys, urllib.request, urllib.error',
+      'c = dict(l.strip().split(": ", 1) for l in open("/etc/qdrant/config.yaml") if ": " in l)',
+      'v = lambda k: c[k].strip(chr(39)).strip(chr(34))',
+      'data = sys.argv[3].encode() if len(sys.argv) > 3 else None',
+      'req = urllib.request.Request("http://%s:%s%s" % (v("host"), v("http_port"), sys.argv[2]), method=sys.argv[1], data=data, headers={"api-key": v("api_key"), "content-type": "application/json"})',
+      'try:',
+      '    r = urllib.request.urlopen(req, timeout=30)',
+      '    print(r.status, r.read().decode())',
+      'except urllib.error.HTTPError as e:',
+      '    print(e.code, e.read().decode())',
+      '',
+    ].join('\n');
+    const args = [method, urlPath, ...(body === undefined ? [] : [JSON.stringify(body)])].map((a) => `'${a}'`).join(' ');
+    const out = (await lab.shOk(id, `python3 - ${args}`, script)).trim();
+    const space = out.indexOf(' ');
+    return { status: Number(out.slice(0, space)), body: JSON.parse(out.slice(space + 1)) };
+  };
 
   beforeAll(async () => {
     const problem = machinesProblem();
     if (problem) throw new Error(problem);
-    lab = await startBackupLab([{ id: 'alpha', seq: 201 }, { id: 'bravo', seq: 202, mode: 'offline' }]);
+    lab = await startBackupLab([{ id: 'alpha', seq: 201, qdrant: true }, { id: 'bravo', seq: 202 }]);
   });
   afterAll(async () => {
     await lab?.stop();
   });
 
-  test('configures backups on the data server and initializes each repository once; a second run changes nothing', async () => {
+  test('configures backups on the data server (backup.yml, and tenant.yml as part of the regular configuration) and initializes each repository once; a second run changes nothing', async () => {
     // alpha's subaccount password comes from the environment, bravo's from `tofu output` in its stack directory.
     const first = await lab.playbook('playbooks/backup.yml', { tenant: 'alpha' }, { TENANT_BACKUP_PASSWORD: await lab.subaccountPassword('alpha') });
     expectOk(first);
-    const bravo = await lab.playbook('playbooks/backup.yml', { tenant: 'bravo' });
+    const bravo = await lab.playbook('playbooks/tenant.yml', { tenant: 'bravo' });
     expectOk(bravo);
     expect(first.output).toMatch(/Initialize the tenant's repository once[^\n]*\*+\nchanged: \[tenant-alpha-data-1\]/);
+    expect(bravo.output).toMatch(/Initialize the tenant's repository once[^\n]*\*+\nchanged: \[tenant-bravo-data-1\]/);
     const again = await lab.playbook('playbooks/backup.yml', { tenant: 'alpha' });
     expectOk(again);
     expect([again.recap['tenant-alpha'].changed, again.recap['tenant-alpha-data-1'].changed]).toEqual([0, 0]);
+    // The whole configuration, backups included, is idempotent for both tenants.
+    for (const id of ['alpha', 'bravo']) {
+      const whole = await lab.playbook('playbooks/tenant.yml', { tenant: id });
+      expectOk(whole);
+      expect(Object.entries(whole.recap).filter(([, r]) => r.changed > 0)).toEqual([]);
+      expect(whole.output).toContain(`Back up the tenant's data nightly to its Storage Box subaccount`);
+    }
 
     for (const id of ['alpha', 'bravo']) {
       const s = await lab.secrets(id);
@@ -110,6 +142,26 @@ describe('tenant backups with restic on the Storage Box (API: local stand-in)', 
     expect((await tool('alpha', 'snapshots')).stdout).toBeDefined();
     const kinds = await lab.shOk('alpha', `. /etc/tenant-backup/alpha/config; export RESTIC_PASSWORD_FILE=/etc/tenant-backup/alpha/restic-password; restic -o "sftp.command=sshpass -f /etc/tenant-backup/alpha/sftp-password ssh -F /etc/tenant-backup/alpha/ssh_config storagebox -s sftp" -r "$REPOSITORY" snapshots --json --no-lock | python3 -c 'import json,sys; print(sorted({t for s in json.load(sys.stdin) for t in s["tags"] if t.startswith("kind=")}))'`);
     expect(kinds.trim()).toBe("['kind=backup', 'kind=marker', 'kind=pre-restore']");
+  });
+
+  test("restores alpha's Qdrant collection with Qdrant's snapshot API (Qdrant STAND-IN): a point written, then deleted, comes back", async () => {
+    const collection = lab.vars('alpha').tenant_qdrant.collection;
+    const point = `/collections/${collection}/points/42`;
+    const written = await qdrant('alpha', 'PUT', `/collections/${collection}/points?wait=true`, { points: [{ id: 42, vector: [0.1, 0.2, 0.3, 0.4], payload: { doc: 'kept' } }] });
+    expect(written.status).toBe(200);
+    expect((await qdrant('alpha', 'GET', point)).body.result).toEqual({ id: 42, vector: [0.1, 0.2, 0.3, 0.4], payload: { doc: 'kept' } });
+    const backup = await tool('alpha', 'backup');
+    expect([backup.code, backup.stderr]).toEqual([0, '']);
+    expect(backup.stdout).toMatch(new RegExp(`snapshot ${collection}-\\S+\\.snapshot of collection ${collection}: \\d+ bytes, sha256 [0-9a-f]{64}`));
+    // Downloaded and then deleted on the server: snapshots do not pile up on the data server.
+    expect((await qdrant('alpha', 'GET', `/collections/${collection}/snapshots`)).body.result).toEqual([]);
+
+    expect((await qdrant('alpha', 'POST', `/collections/${collection}/points/delete?wait=true`, { points: [42] })).status).toBe(200);
+    expect((await qdrant('alpha', 'GET', point)).status).toBe(404);
+    const restore = await lab.playbook('playbooks/restore.yml', { tenant: 'alpha' });
+    expectOk(restore);
+    expect(flat(restore.output)).toContain(`collection ${collection} restored from`);
+    expect((await qdrant('alpha', 'GET', point)).body.result).toEqual({ id: 42, vector: [0.1, 0.2, 0.3, 0.4], payload: { doc: 'kept' } });
   });
 
   test("alpha's subaccount cannot list or read bravo's repository", async () => {
@@ -187,6 +239,48 @@ describe('tenant backups with restic on the Storage Box (API: local stand-in)', 
         await lab.shOk('alpha', 'cd /etc/tenant-backup/alpha && mv -f restic-password.good restic-password; systemctl stop webhook || true');
       }
       expect(await dbDigest('alpha')).toBe(digest);
+    });
+
+    test('fails if the repository password file is missing on the server, or the box refuses the subaccount password; nothing is read or written', async () => {
+      const before = { db: await dbDigest('alpha'), snapshots: (await tool('alpha', 'snapshots')).stdout };
+      await lab.shOk('alpha', 'mv /etc/tenant-backup/alpha/restic-password /etc/tenant-backup/alpha/restic-password.away');
+      try {
+        const r = await tool('alpha', 'backup');
+        expect(r.code).toBe(4);
+        expect(r.stderr).toContain("tenant alpha: backup failed at read the passwords in /etc/tenant-backup/alpha: /etc/tenant-backup/alpha/restic-password is missing or empty (restic_password in the tenant's SOPS file)");
+      } finally {
+        await lab.shOk('alpha', 'mv /etc/tenant-backup/alpha/restic-password.away /etc/tenant-backup/alpha/restic-password');
+      }
+      await lab.shOk('alpha', 'cd /etc/tenant-backup/alpha && cp -p sftp-password sftp-password.good && echo wrong-box-password > sftp-password');
+      try {
+        const r = await tool('alpha', 'restore latest');
+        expect(r.code).toBe(6);
+        expect(r.stderr).toContain('tenant alpha: restore failed at open the repository sftp:storagebox:restic on 203.0.113.50:23: cannot reach the Storage Box 203.0.113.50:23 as');
+      } finally {
+        await lab.shOk('alpha', 'cd /etc/tenant-backup/alpha && mv -f sftp-password.good sftp-password');
+      }
+      expect({ db: await dbDigest('alpha'), snapshots: (await tool('alpha', 'snapshots')).stdout }).toEqual(before);
+    });
+
+    test('fails if the disk holding the staging directory is full: the backup and the restore stop naming the step, and nothing is lost', async () => {
+      const before = { db: await dbDigest('alpha'), bucket: await bucketDigest('alpha'), snapshots: (await tool('alpha', 'snapshots')).stdout };
+      // A 1 MB filesystem where the dump, the bucket mirror and restores are staged.
+      await lab.shOk('alpha', 'mount -t tmpfs -o size=1m,mode=0711 tenant-backup-full /var/lib/tenant-backup/alpha');
+      try {
+        const backup = await tool('alpha', 'backup');
+        expect(backup.code).not.toBe(0);
+        expect(backup.stderr).toMatch(/tenant alpha: backup failed at dump PostgreSQL database tenant_alpha [^\n]*: pg_dump of tenant_alpha failed \(no space left on \/var\/lib\/tenant-backup\/alpha, \d+ kB free: free space there, or give tenant_backup_state_dir a larger filesystem\); the repository and the database were not touched/);
+        const restore = await lab.playbook('playbooks/restore.yml', { tenant: 'alpha' });
+        expect(restore.code).not.toBe(0);
+        expect(flat(restore.output)).toMatch(/tenant alpha: tenant_backup \(restore\) on tenant-alpha-data-1: tenant alpha: restore failed at read snapshot [0-9a-f]{8} into \S+: restic restore of [0-9a-f]{8} failed \(no space left on \/var\/lib\/tenant-backup\/alpha, \d+ kB free[^)]*\); nothing was changed/);
+      } finally {
+        await lab.shOk('alpha', 'umount /var/lib/tenant-backup/alpha');
+      }
+      expect({ db: await dbDigest('alpha'), bucket: await bucketDigest('alpha'), snapshots: (await tool('alpha', 'snapshots')).stdout }).toEqual(before);
+      expect(await lab.shOk('alpha', `${psql('postgres')} -c "SELECT count(*) FROM pg_database WHERE datname LIKE '%_restore_%'"`)).toBe('0\n');
+      expect((await tool('alpha', 'check')).code).toBe(0);
+      const next = await tool('alpha', 'backup');
+      expect([next.code, next.stderr]).toEqual([0, '']);
     });
 
     test('fails if the Storage Box is unreachable (preflight, nothing changed)', async () => {
