@@ -3,16 +3,26 @@
  * `backup` block on (test-support/fleet.ts backupFleet): a Storage Box
  * subaccount confined to tenants/<id>, SFTP only, labelled; its password made
  * by OpenTofu, never a literal in the JSON; SFTP out to the box in the
- * firewall (offline tenants too); the subaccount's coordinates in ansible_vars.
+ * firewall; the subaccount's coordinates in ansible_vars. Offline tenants get none
+ * of it (no route to the box) and a warning.
  */
-import { backupFleet, exampleFleet, synthTenant, tenant, TEST_BACKUP } from '../../test-support/fleet';
+import * as fs from 'fs';
+import * as path from 'path';
+import { backupFleet, EXAMPLE_TENANTS, exampleFleet, synthTenant, tenant, TEST_BACKUP } from '../../test-support/fleet';
 import { stackResources } from '../../isolation/synth/stack';
 import { firewallRules } from '../../lib/firewall-rules';
 import { scratchLines, SCRATCH_PLATFORM, tenantYaml } from '../../test-support/scratch-tenants';
 
 const fleet = backupFleet(['archive_days: 30', 'webhook: https://alerts.example.com/hooks/backup']);
 
-describe.each(fleet.tenants.map((t) => [t.id]))('tenant %s with backups', (id) => {
+const online = fleet.tenants.filter((t) => t.mode === 'online');
+
+test('the example fleet has online tenants to back up and an offline one that is not', () => {
+  expect(online.map((t) => t.id).sort()).toEqual(['acme', 'globex']);
+  expect(fleet.tenants.filter((t) => t.mode === 'offline').map((t) => t.id)).toEqual(['initech']);
+});
+
+describe.each(online.map((t) => [t.id]))('tenant %s with backups', (id) => {
   const t = tenant(fleet, id);
   const { json, synthesized } = synthTenant(fleet, t);
   const of = (type: string) => stackResources(json).filter((r) => r.type === type);
@@ -41,7 +51,7 @@ describe.each(fleet.tenants.map((t) => [t.id]))('tenant %s with backups', (id) =
     expect(json.output.backup_password).toEqual({ value: '${hcloud_storage_box_subaccount.backup_subaccount.password}', sensitive: true, description: "The backup subaccount's password (sensitive)" });
   });
 
-  it(`lets SFTP out to the box's address only (mode ${t.mode})`, () => {
+  it("lets SFTP out to the box's address only", () => {
     const rules = json.resource.hcloud_firewall.firewall.rule as Record<string, unknown>[];
     expect(rules[rules.length - 1]).toEqual({ direction: 'out', protocol: 'tcp', port: '23', destination_ips: [`${TEST_BACKUP.address}/32`], description: 'backups: SFTP to the platform Storage Box' });
     expect(rules.filter((r) => r.port === '23')).toHaveLength(1);
@@ -103,5 +113,24 @@ describe('the platform file\'s backup block', () => {
     expect(scratchLines(platform('storage_box_id: 1', 'addresses: [203.0.113.50/24]'))).toEqual([
       '_platform.yaml:11:15: warning: backup.addresses[0]: "203.0.113.50/24" has host bits set; normalized to 203.0.113.0/24 (write that to silence this warning)',
     ]);
+  });
+});
+
+describe('an offline tenant on a platform with backups', () => {
+  const initech = tenant(fleet, 'initech');
+  const { json, synthesized } = synthTenant(fleet, initech);
+
+  it('fails if it gets a subaccount, an SFTP rule out or a backup target: its data server has no route to the box', () => {
+    expect(initech.backup).toBeUndefined();
+    expect(stackResources(json).filter((r) => r.type === 'hcloud_storage_box_subaccount' || r.name === 'backup_password')).toEqual([]);
+    expect(synthesized).not.toContain('"port": "23"');
+    expect(json.output.ansible_vars.value.tenant_backup).toBeUndefined();
+  });
+
+  it('is told so: a warning on its mode, naming the file and line', () => {
+    const files = Object.fromEntries(['_platform.yaml', 'initech.yaml'].map((f) => [f, fs.readFileSync(path.join(EXAMPLE_TENANTS, f), 'utf8')]));
+    files['_platform.yaml'] += `\nbackup:\n  storage_box_id: ${TEST_BACKUP.storage_box_id}\n  addresses: [${TEST_BACKUP.address}]\n`;
+    const lines = scratchLines(files);
+    expect(lines).toEqual([expect.stringMatching(/^initech\.yaml:8:7: warning: mode: offline tenants are not backed up to the platform's Storage Box: .*no subaccount is made for this tenant/)]);
   });
 });

@@ -25,6 +25,10 @@ import { generatedNames, nameProblem } from './generated-names';
 import type { Platform } from './model';
 import type { TenantFile } from './schema';
 
+/** Why an offline tenant gets no Storage Box backups (the relay through its jump host is not built). */
+export const OFFLINE_NOT_BACKED_UP =
+  "offline tenants are not backed up to the platform's Storage Box: their data server has no route out, and a relay through the jump host is not built; no subaccount is made for this tenant (Hetzner's server backups still apply in production)";
+
 type Emit = (path: FieldPath, message: string, severity?: 'error' | 'warning') => void;
 
 /** The number of implicit rules firewallRules() adds for the tenant's own network (and the backup target). */
@@ -57,6 +61,10 @@ export function checkTenant(input: TenantFile, platform: Platform, file: string,
   checkServers(input, platform, emit);
   checkServerGroups(input.servers, platform.defaults, location, emit);
   if (input.mode === 'offline') checkJumpHost(input, platform, location, emit);
+  if (input.mode === 'offline' && platform.backup) {
+    // Said once, where it is decided: no subaccount, no SFTP rule, no backup role for this tenant.
+    emit(['mode'], OFFLINE_NOT_BACKED_UP, 'warning');
+  }
   if (input.volume && input.volume.size_gb > platform.quotas.max_volume_gb_per_tenant) {
     emit(['volume', 'size_gb'], `${input.volume.size_gb} GB exceeds the platform quota quotas.max_volume_gb_per_tenant; allowed: at most ${platform.quotas.max_volume_gb_per_tenant} GB per tenant`);
   }

@@ -82,7 +82,8 @@ export function buildTenant(input: TenantFile, platform: Platform, file: string,
     dataServer: data?.name ?? '',
     hcloudTokenEnv: input.hcloud_token_env,
     allowDestroy: input.allow_destroy,
-    backup: platform.backup && { storageBoxId: platform.backup.storage_box_id, homeDirectory: backupHomeDirectory(input.id), cidrs: platform.backup.addresses },
+    // Offline: the data server has no route to the Storage Box (see checkTenant's warning).
+    backup: platform.backup && input.mode === 'online' ? { storageBoxId: platform.backup.storage_box_id, homeDirectory: backupHomeDirectory(input.id), cidrs: platform.backup.addresses } : undefined,
     sourceFile: file,
   };
 }
